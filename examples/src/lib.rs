@@ -1,0 +1,1 @@
+//! Examples live in `[[example]]` targets; this library is empty.

@@ -1,0 +1,113 @@
+//! Adapters: one per way of reaching QQ. Each turns its platform's frames into [`Event`]s and implements
+//! [`Bot`] for its accounts; nothing outside this module knows a wire format.
+//!
+//! Transports (forward WebSocket, reverse WebSocket, HTTP, webhook) are I/O only and live beside the protocol
+//! code of each adapter, so a new transport never touches the protocol.
+
+pub mod console;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use tokio::sync::watch;
+
+use crate::api::Bot;
+use crate::command::{DispatchHandle, Dispatcher};
+use crate::config::Config;
+use crate::error::Result;
+use crate::event::Event;
+use crate::i18n::Lang;
+
+/// A way of reaching QQ: the console sandbox, a OneBot implementation, the official platform.
+///
+/// `run` owns the adapter's connections until the bot shuts down. It decodes every incoming frame once into an
+/// [`Event`] and hands it to [`EventSink::dispatch`] with the [`Bot`] of the account that received it. The three
+/// platforms shape what a `Bot` must do:
+///
+/// - OneBot: API calls go over the same WebSocket as events (or over HTTP), correlated by `echo`; calls made while
+///   disconnected wait for the reconnection up to their timeout, then fail.
+/// - Official: replies are REST calls that carry the triggering `msg_id`/`event_id` and an increasing `msg_seq`,
+///   which is why [`Bot::reply`] receives the whole event.
+/// - Webhooks must be acknowledged within about 100 ms while handlers run on: `dispatch` returns as soon as the
+///   event is queued, and the handlers run in their own task.
+pub trait Adapter: Send + 'static {
+    /// A short name for logs: `console`, `onebot-ws`, `official-gateway` …
+    fn name(&self) -> &str;
+
+    /// Runs until the platform is done (the console reached end of input) or the sink signals shutdown.
+    fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>>;
+}
+
+/// Where adapters deliver events; also tells them when to shut down.
+#[derive(Clone)]
+pub struct EventSink {
+    dispatcher: Arc<Dispatcher>,
+    shutdown: watch::Receiver<bool>,
+    config: Arc<Config>,
+}
+
+impl std::fmt::Debug for EventSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventSink")
+            .field("dispatcher", &self.dispatcher)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventSink {
+    pub(crate) fn new(
+        dispatcher: Arc<Dispatcher>,
+        shutdown: watch::Receiver<bool>,
+        config: Arc<Config>,
+    ) -> Self {
+        EventSink {
+            dispatcher,
+            shutdown,
+            config,
+        }
+    }
+
+    /// Hands an event over for handling; waits only while too many events are in flight (back-pressure).
+    pub async fn dispatch(&self, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
+        self.dispatcher.dispatch(bot, event).await
+    }
+
+    /// Waits until no event is being handled.
+    pub async fn idle(&self) {
+        self.dispatcher.idle().await
+    }
+
+    /// The dispatcher (its commands and event handlers tell the official adapter which intents to ask for).
+    pub fn dispatcher(&self) -> &Arc<Dispatcher> {
+        &self.dispatcher
+    }
+
+    /// The configuration the app was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The language of the framework's texts.
+    pub fn lang(&self) -> Lang {
+        self.dispatcher.app.lang
+    }
+
+    /// Whether shutdown has begun.
+    pub fn is_shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+
+    /// Resolves when shutdown begins.
+    pub async fn shutdown_signal(&self) {
+        let mut rx = self.shutdown.clone();
+        let _ = rx.wait_for(|v| *v).await;
+    }
+}
+
+/// Builds the adapters `qqbot.toml` and the environment ask for. Empty when none is configured (the `App` then
+/// falls back to the console sandbox).
+pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
+    let adapters: Vec<Box<dyn Adapter>> = Vec::new();
+    let _ = config;
+    Ok(adapters)
+}

@@ -1,0 +1,248 @@
+//! `App`: commands, event handlers, adapters and configuration, run until shutdown.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::adapter::console::{ConsoleAdapter, ConsoleConfig};
+use crate::adapter::{self, Adapter, EventSink};
+use crate::command::{
+    AppState, BotCommand, CommandRegistration, Dispatcher, EventHandler, EventRegistration,
+    dispatch_order,
+};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+
+/// A bot application.
+///
+/// ```no_run
+/// # async fn f() -> qqbot::Result<()> {
+/// qqbot::App::from_env()?.run().await // qqbot.toml if present, else the console sandbox
+/// # }
+/// ```
+pub struct App {
+    config: Config,
+    registered: bool,
+    commands: Vec<BotCommand>,
+    event_handlers: Vec<EventHandler>,
+    adapters: Vec<Box<dyn Adapter>>,
+    states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("registered", &self.registered)
+            .field("commands", &self.commands.len())
+            .field(
+                "adapters",
+                &self
+                    .adapters
+                    .iter()
+                    .map(|a| a.name().to_owned())
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+impl App {
+    /// An app with every `#[command]` and `#[on_event]` in the binary, default configuration, and no adapter
+    /// (`run` then uses the console sandbox).
+    pub fn new() -> Self {
+        App {
+            config: Config::default(),
+            registered: true,
+            commands: Vec::new(),
+            event_handlers: Vec::new(),
+            adapters: Vec::new(),
+            states: HashMap::new(),
+        }
+    }
+
+    /// An app with no commands at all: add them with [`App::command`] (`App::empty().command(hello::command())`).
+    /// Tests use this so that each sees only the commands it names.
+    pub fn empty() -> Self {
+        App {
+            registered: false,
+            ..App::new()
+        }
+    }
+
+    /// An app configured by `qqbot.toml` (or `QQBOT_CONFIG`) and the environment, with the adapters they
+    /// describe; the console sandbox when they describe none.
+    pub fn from_env() -> Result<Self> {
+        App::new().with_config(Config::load()?)
+    }
+
+    /// Uses `config` and adds the adapters it describes.
+    pub fn with_config(mut self, config: Config) -> Result<Self> {
+        self.adapters.extend(adapter::from_config(&config)?);
+        self.config = config;
+        Ok(self)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Adds a command (built by hand, or `name::command()` for a `#[command] fn name`).
+    pub fn command(mut self, command: BotCommand) -> Self {
+        self.commands.push(command);
+        self
+    }
+
+    /// Adds a handler of non-message events.
+    pub fn on_event(mut self, handler: EventHandler) -> Self {
+        self.event_handlers.push(handler);
+        self
+    }
+
+    /// Adds an adapter (several may run at once: several accounts, several platforms).
+    pub fn adapter(mut self, adapter: impl Adapter) -> Self {
+        self.adapters.push(Box::new(adapter));
+        self
+    }
+
+    /// Adds shared state, available to handlers as `State<T>` or `ctx.state::<T>()`.
+    pub fn state<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        self.states.insert(TypeId::of::<T>(), Arc::new(value));
+        self
+    }
+
+    /// Adds a superuser: they may use admin-only commands anywhere.
+    pub fn superuser(mut self, user_id: impl Into<String>) -> Self {
+        self.config.bot.superusers.push(user_id.into());
+        self
+    }
+
+    /// Sets the language of the framework's texts.
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.config.bot.lang = lang.tag().to_owned();
+        self
+    }
+
+    /// Builds the dispatcher: registered commands (ordered by source location) then added ones, in dispatch
+    /// order. The returned sender starts shutdown.
+    pub(crate) fn build(self) -> Result<Built> {
+        let mut registered: Vec<BotCommand> = Vec::new();
+        let mut handlers: Vec<EventHandler> = Vec::new();
+        if self.registered {
+            registered.extend(
+                inventory::iter::<CommandRegistration>
+                    .into_iter()
+                    .map(|r| (r.build)()),
+            );
+            registered.sort_by_key(|c| c.location);
+            handlers.extend(
+                inventory::iter::<EventRegistration>
+                    .into_iter()
+                    .map(|r| (r.build)()),
+            );
+            handlers.sort_by_key(|h| h.location);
+        }
+        let mut commands: Vec<Arc<BotCommand>> = registered
+            .into_iter()
+            .chain(self.commands)
+            .map(Arc::new)
+            .collect();
+        dispatch_order(&mut commands);
+        handlers.extend(self.event_handlers);
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let state = Arc::new(AppState {
+            lang: self.config.lang(),
+            superusers: self.config.bot.superusers.clone(),
+            commands: commands.clone(),
+            states: self.states,
+            shutdown: shutdown_rx.clone(),
+        });
+        let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight)
+            .map_err(|e| {
+                Error::config(
+                    "commands",
+                    format!("a command's regex does not compile: {e}"),
+                )
+            })?;
+        let config = Arc::new(self.config);
+        let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
+        Ok(Built {
+            sink,
+            shutdown: shutdown_tx,
+            adapters: self.adapters,
+            config,
+        })
+    }
+
+    /// Runs every adapter until they finish or Ctrl-C, then shuts down gracefully: waiting conversations are
+    /// cancelled and running handlers get up to 30 seconds to finish.
+    pub async fn run(self) -> Result<()> {
+        crate::logging::init();
+        let Built {
+            sink,
+            shutdown,
+            mut adapters,
+            config,
+        } = self.build()?;
+        if adapters.is_empty() {
+            let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
+            tracing::info!("no adapter configured: starting the console sandbox");
+            adapters.push(Box::new(ConsoleAdapter::new(console)));
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for adapter in adapters {
+            let name = adapter.name().to_owned();
+            let sink = sink.clone();
+            tasks.spawn(async move { (name, adapter.run(sink).await) });
+        }
+        let mut first_error = None;
+        let mut interrupted = false;
+        loop {
+            tokio::select! {
+                joined = tasks.join_next() => match joined {
+                    None => break,
+                    Some(Ok((name, Ok(())))) => tracing::debug!(adapter = %name, "adapter finished"),
+                    Some(Ok((name, Err(e)))) => {
+                        tracing::error!(adapter = %name, "adapter stopped with an error: {e}");
+                        first_error.get_or_insert(e);
+                    }
+                    Some(Err(e)) => tracing::error!("adapter task failed: {e}"),
+                },
+                _ = tokio::signal::ctrl_c(), if !interrupted => {
+                    tracing::info!("Ctrl-C: shutting down");
+                    interrupted = true;
+                    let _ = shutdown.send(true);
+                }
+            }
+        }
+        let _ = shutdown.send(true);
+        if tokio::time::timeout(Duration::from_secs(30), sink.idle())
+            .await
+            .is_err()
+        {
+            tracing::warn!("handlers still running 30 s after shutdown; leaving them");
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A built app, ready to run.
+pub(crate) struct Built {
+    pub(crate) sink: EventSink,
+    pub(crate) shutdown: watch::Sender<bool>,
+    pub(crate) adapters: Vec<Box<dyn Adapter>>,
+    pub(crate) config: Arc<Config>,
+}

@@ -1,0 +1,375 @@
+//! The dispatcher: turns one event into handler runs, in the documented order.
+//!
+//! Every event is handled in its own task (bounded by `max_in_flight`, which gives the adapters back-pressure).
+//! Inside it, `#[on_event]` handlers run first, then the candidate commands in dispatch order — priority (higher
+//! first), then word commands before regex commands, then declaration order — each through its checks (scene, `at`,
+//! `admin`) and with its panics caught, until one short-circuits.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use tokio::sync::Semaphore;
+
+use super::bot_command::{BotCommand, EventHandler};
+use super::ctx::{AppState, Ctx, Hit, Settle, Shared};
+use super::extract::ParamError;
+use super::matcher::Matcher;
+use super::reply::HandlerOutput;
+use crate::api::Bot;
+use crate::event::{Event, Sender};
+use crate::i18n::Text;
+use crate::message::{Message, Segment};
+
+/// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
+pub struct Dispatcher {
+    pub(crate) commands: Vec<Arc<BotCommand>>,
+    pub(crate) event_handlers: Vec<EventHandler>,
+    matcher: Matcher,
+    pub(crate) app: Arc<AppState>,
+    permits: Arc<Semaphore>,
+    max_in_flight: u32,
+}
+
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("commands", &self.commands.len())
+            .field("event_handlers", &self.event_handlers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A handle on one dispatched event.
+#[derive(Clone)]
+pub struct DispatchHandle {
+    settle: Arc<Settle>,
+}
+
+impl DispatchHandle {
+    /// Resolves when the event's handling has settled: every handler in its chain finished, or one began
+    /// waiting for the user's next message.
+    pub async fn settled(&self) {
+        self.settle.wait().await;
+    }
+}
+
+/// Sorts commands into dispatch order: priority (higher first), word commands before regex commands, then the
+/// order given (declaration order).
+pub(crate) fn dispatch_order(commands: &mut [Arc<BotCommand>]) {
+    commands.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.words.is_empty()));
+}
+
+impl Dispatcher {
+    pub(crate) fn new(
+        commands: Vec<Arc<BotCommand>>,
+        mut event_handlers: Vec<EventHandler>,
+        app: Arc<AppState>,
+        max_in_flight: usize,
+    ) -> Result<Self, regex::Error> {
+        let matcher = Matcher::new(&commands)?;
+        event_handlers.sort_by_key(|h| std::cmp::Reverse(h.priority));
+        let max_in_flight =
+            max_in_flight.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize)) as u32;
+        Ok(Dispatcher {
+            commands,
+            event_handlers,
+            matcher,
+            app,
+            permits: Arc::new(Semaphore::new(max_in_flight as usize)),
+            max_in_flight,
+        })
+    }
+
+    /// The commands in dispatch order.
+    pub fn commands(&self) -> &[Arc<BotCommand>] {
+        &self.commands
+    }
+
+    /// Hands an event over for handling. Waits while `max_in_flight` events are being handled (back-pressure),
+    /// then returns at once; the handlers run in their own task.
+    pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
+        let settle = Arc::new(Settle::default());
+        let handle = DispatchHandle {
+            settle: settle.clone(),
+        };
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
+            settle.fire();
+            return handle;
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            this.handle(bot, event, Some(settle.clone())).await;
+            settle.fire();
+            drop(permit);
+        });
+        handle
+    }
+
+    /// Waits until no event is being handled.
+    pub async fn idle(&self) {
+        if let Ok(all) = self.permits.acquire_many(self.max_in_flight).await {
+            drop(all);
+        }
+    }
+
+    /// Handles one event to the end, in the caller's task (no back-pressure, no separate task).
+    pub async fn handle_event(&self, bot: Arc<dyn Bot>, event: Event) {
+        self.handle(bot, event, None).await
+    }
+
+    pub(crate) async fn handle(
+        &self,
+        bot: Arc<dyn Bot>,
+        event: Event,
+        settle: Option<Arc<Settle>>,
+    ) {
+        let (text, treated, mut sender) = match &event {
+            Event::Message(m) => {
+                let text = command_text(&m.message);
+                let treated = treat(&text, &m.self_id);
+                (text, treated, m.sender.clone())
+            }
+            Event::Notice(n) => (
+                String::new(),
+                String::new(),
+                Sender::new(n.user_id().unwrap_or_default()),
+            ),
+        };
+        sender.is_superuser = self.app.superusers.iter().any(|s| *s == sender.user_id);
+        let is_self = matches!(&event, Event::Message(m) if m.is_self);
+        let shared = Arc::new(Shared {
+            event,
+            bot,
+            text,
+            treated,
+            sender,
+            app: self.app.clone(),
+            settle,
+        });
+
+        for h in &self.event_handlers {
+            let ctx = Ctx {
+                shared: shared.clone(),
+                hit: None,
+            };
+            let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| (h.handler)(ctx))) {
+                Ok(Some(fut)) => fut,
+                Ok(None) => continue,
+                Err(panic) => {
+                    tracing::error!(handler = %h.name, "event handler panicked: {}", panic_message(&panic));
+                    continue;
+                }
+            };
+            match AssertUnwindSafe(fut).catch_unwind().await {
+                Ok(out) => self.deliver(&shared, &h.name, out).await,
+                Err(panic) => {
+                    tracing::error!(handler = %h.name, "event handler panicked: {}", panic_message(&panic))
+                }
+            }
+        }
+
+        if is_self {
+            return;
+        }
+        let Event::Message(msg) = &shared.event else {
+            return;
+        };
+        for cand in self.matcher.candidates(&shared.treated, &self.commands) {
+            let cmd = &self.commands[cand.cmd as usize];
+            if !cmd.scenes.contains(msg.scene) {
+                tracing::trace!(command = %cmd.name, scene = %msg.scene, "skipped: scene not valid");
+                continue;
+            }
+            if cmd.at && !msg.mentions_me() {
+                tracing::trace!(command = %cmd.name, "skipped: the bot was not mentioned");
+                continue;
+            }
+            if cmd.admin && !shared.sender.is_admin() {
+                match &cmd.admin_error_msg {
+                    Some(text) => {
+                        self.send_reply(&shared, &cmd.name, Message::from(text.as_str()))
+                            .await;
+                        break;
+                    }
+                    None => continue,
+                }
+            }
+            let hit = Hit {
+                command: cmd.clone(),
+                args_start: cand.args_start,
+                captures: cand.captures,
+            };
+            let ctx = Ctx {
+                shared: shared.clone(),
+                hit: Some(Arc::new(hit)),
+            };
+            let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx))) {
+                Ok(fut) => AssertUnwindSafe(fut).catch_unwind().await,
+                Err(panic) => Err(panic),
+            };
+            let stop = match result {
+                Ok(Ok(out)) => {
+                    let stop = if cmd.is_custom_short_circuit {
+                        out.stop == Some(true)
+                    } else {
+                        cmd.short_circuit
+                    };
+                    self.deliver(&shared, &cmd.name, out).await;
+                    stop
+                }
+                Ok(Err(ParamError::Extract(e))) => {
+                    tracing::debug!(command = %cmd.name, "skipped: {e}");
+                    continue;
+                }
+                Ok(Err(ParamError::Arg { param, error })) => {
+                    let lang = self.app.lang;
+                    let expected = Text::Kind(error.expected).render(lang);
+                    let problem = Text::BadArgument {
+                        param,
+                        expected: &expected,
+                        got: error.got.as_deref(),
+                    };
+                    self.reply_usage(&shared, cmd, problem.render(lang)).await;
+                    true
+                }
+                Ok(Err(ParamError::TooMany(extra))) => {
+                    let problem = Text::TooManyArguments(&extra).render(self.app.lang);
+                    self.reply_usage(&shared, cmd, problem).await;
+                    true
+                }
+                Err(panic) => {
+                    tracing::error!(command = %cmd.name, location = ?cmd.location, "handler panicked: {}", panic_message(&panic));
+                    self.send_reply(
+                        &shared,
+                        &cmd.name,
+                        Text::HandlerPanicked.render(self.app.lang).into(),
+                    )
+                    .await;
+                    cmd.short_circuit && !cmd.is_custom_short_circuit
+                }
+            };
+            if stop {
+                break;
+            }
+        }
+    }
+
+    async fn reply_usage(&self, shared: &Arc<Shared>, cmd: &BotCommand, problem: String) {
+        let lang = self.app.lang;
+        let mut text = problem;
+        text.push('\n');
+        text.push_str(&Text::Usage(&cmd.usage(lang)).render(lang));
+        if !cmd.summary().is_empty() {
+            text.push('\n');
+            text.push_str(cmd.summary());
+        }
+        self.send_reply(shared, &cmd.name, text.into()).await;
+    }
+
+    async fn deliver(&self, shared: &Arc<Shared>, name: &str, out: HandlerOutput) {
+        if let Some(err) = out.error {
+            tracing::warn!(handler = %name, "handler returned an error: {err}");
+            self.send_reply(
+                shared,
+                name,
+                Text::HandlerFailed(&err).render(self.app.lang).into(),
+            )
+            .await;
+        }
+        if let Some(reply) = out.reply {
+            self.send_reply(shared, name, reply).await;
+        }
+    }
+
+    async fn send_reply(&self, shared: &Arc<Shared>, name: &str, message: Message) {
+        if let Err(e) = shared.bot.reply(&shared.event, message).await {
+            tracing::warn!(handler = %name, "could not send the reply: {e}");
+        }
+    }
+}
+
+/// The message as command text: text segments, mentions as `<@id>`; other segments left out.
+pub(crate) fn command_text(message: &Message) -> String {
+    if let [Segment::Text(t)] = message.segments() {
+        return t.clone();
+    }
+    let mut out = String::new();
+    for seg in message.segments() {
+        match seg {
+            Segment::Text(t) => out.push_str(t),
+            Segment::At(id) => {
+                out.push_str("<@");
+                out.push_str(id);
+                out.push_str("> ");
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Seed 003's `treated_msg`: the bot's mentions removed, whitespace trimmed, one leading `/` removed.
+pub(crate) fn treat(text: &str, self_id: &str) -> String {
+    let mut owned;
+    let mut s = text;
+    if !self_id.is_empty() && s.contains("<@") {
+        owned = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(pos) = rest.find("<@") {
+            owned.push_str(&rest[..pos]);
+            let tail = &rest[pos..];
+            match crate::message::parse_mention(tail) {
+                Some((id, len)) if id == self_id => rest = &tail[len..],
+                _ => {
+                    owned.push_str("<@");
+                    rest = &tail[2..];
+                }
+            }
+        }
+        owned.push_str(rest);
+        s = &owned;
+        let t = s.trim();
+        let t = t
+            .strip_prefix('/')
+            .or_else(|| t.strip_prefix('／'))
+            .unwrap_or(t);
+        return t.to_owned();
+    }
+    let t = s.trim();
+    t.strip_prefix('/')
+        .or_else(|| t.strip_prefix('／'))
+        .unwrap_or(t)
+        .to_owned()
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn treat_removes_bot_mentions_and_one_slash() {
+        assert_eq!(treat("<@!10> /echo hi", "10"), "echo hi");
+        assert_eq!(treat("<@10>  你好", "10"), "你好");
+        assert_eq!(treat("<@11> /x", "10"), "<@11> /x");
+        assert_eq!(treat(" //x ", "10"), "/x");
+        assert_eq!(treat("／帮助", "10"), "帮助");
+        assert_eq!(treat("<@", "10"), "<@");
+    }
+
+    #[test]
+    fn command_text_writes_mentions() {
+        let m = Message::new().at("10").text("/ban ").at("42").text(" 10");
+        assert_eq!(command_text(&m), "<@10> /ban <@42>  10");
+    }
+}

@@ -1,0 +1,206 @@
+//! `qqbot.toml` and environment overrides.
+//!
+//! The file has one table per concern. `[bot]` is read here; every adapter and the session store read their own
+//! table with [`Config::section`], so adding a platform never touches this file.
+//!
+//! ```toml
+//! [bot]
+//! superusers = ["12345"]   # may use admin-only commands anywhere
+//! lang = "zh-CN"           # or "en-US": the framework's own texts
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+
+/// The name of the configuration file looked for in the working directory.
+pub const CONFIG_FILE: &str = "qqbot.toml";
+
+/// The `[bot]` table: settings every adapter shares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BotConfig {
+    /// User ids that count as admins everywhere (`QQBOT_SUPERUSERS`, comma-separated, adds to them).
+    pub superusers: Vec<String>,
+    /// The language of the framework's own texts (`QQBOT_LANG` overrides it).
+    pub lang: String,
+    /// How many events may be handled at once before the adapters stop reading (back-pressure).
+    pub max_in_flight: usize,
+    /// The folder for the bot's data (the session database …).
+    pub data_dir: PathBuf,
+}
+
+impl Default for BotConfig {
+    fn default() -> Self {
+        BotConfig {
+            superusers: Vec::new(),
+            lang: "zh-CN".into(),
+            max_in_flight: 1024,
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The `[bot]` table.
+    pub bot: BotConfig,
+    /// Where it was read from, if from a file.
+    pub path: Option<PathBuf>,
+    table: toml::Table,
+}
+
+impl Config {
+    /// Reads `QQBOT_CONFIG` if set, else `./qqbot.toml` if it exists, else the defaults; then applies the
+    /// environment overrides.
+    pub fn load() -> Result<Config> {
+        let mut config = match std::env::var_os("QQBOT_CONFIG") {
+            Some(path) => Config::from_file(Path::new(&path))?,
+            None if Path::new(CONFIG_FILE).exists() => Config::from_file(Path::new(CONFIG_FILE))?,
+            None => Config::default(),
+        };
+        config.apply_env()?;
+        Ok(config)
+    }
+
+    /// Reads a file (no environment overrides).
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::config(
+                path.display().to_string(),
+                format!("cannot read the file: {e}"),
+            )
+        })?;
+        let mut config = Config::from_toml(&text).map_err(|e| match e {
+            Error::Config { message, .. } => Error::config(path.display().to_string(), message),
+            other => other,
+        })?;
+        config.path = Some(path.to_owned());
+        Ok(config)
+    }
+
+    /// Parses TOML text (no environment overrides).
+    pub fn from_toml(text: &str) -> Result<Config> {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| Error::config(CONFIG_FILE, e.to_string()))?;
+        let bot = match table.get("bot") {
+            Some(v) => v
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| Error::config(CONFIG_FILE, format!("[bot]: {e}")))?,
+            None => BotConfig::default(),
+        };
+        let config = Config {
+            bot,
+            path: None,
+            table,
+        };
+        config.lang_checked()?;
+        Ok(config)
+    }
+
+    /// Applies `QQBOT_LANG`, `QQBOT_SUPERUSERS` and `QQBOT_DATA_DIR`.
+    pub fn apply_env(&mut self) -> Result<()> {
+        if let Ok(lang) = std::env::var("QQBOT_LANG") {
+            self.bot.lang = lang;
+        }
+        if let Ok(users) = std::env::var("QQBOT_SUPERUSERS") {
+            self.bot.superusers.extend(
+                users
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+            );
+        }
+        if let Some(dir) = std::env::var_os("QQBOT_DATA_DIR") {
+            self.bot.data_dir = PathBuf::from(dir);
+        }
+        self.lang_checked()?;
+        Ok(())
+    }
+
+    fn lang_checked(&self) -> Result<Lang> {
+        Lang::parse(&self.bot.lang).ok_or_else(|| {
+            Error::config(
+                "[bot] lang",
+                format!(
+                    "unknown language `{}`: use \"zh-CN\" or \"en-US\"",
+                    self.bot.lang
+                ),
+            )
+        })
+    }
+
+    /// The language of the framework's texts.
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.bot.lang).unwrap_or_default()
+    }
+
+    /// Whether the file has a table named `name`.
+    pub fn has_section(&self, name: &str) -> bool {
+        self.table.contains_key(name)
+    }
+
+    /// Deserializes the table `name` (`None` when absent), with an error naming the table.
+    pub fn section<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        match self.table.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .clone()
+                .try_into()
+                .map(Some)
+                .map_err(|e: toml::de::Error| {
+                    Error::config(self.source_name(), format!("[{name}]: {e}"))
+                }),
+        }
+    }
+
+    fn source_name(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| CONFIG_FILE.to_owned(), |p| p.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_bot_table_and_sections() {
+        let c = Config::from_toml(
+            "[bot]\nsuperusers=[\"1\"]\nlang=\"en-US\"\n[console]\nself_id=\"9\"",
+        )
+        .unwrap();
+        assert_eq!(c.bot.superusers, vec!["1"]);
+        assert_eq!(c.lang(), Lang::EnUs);
+        #[derive(Deserialize)]
+        struct Console {
+            self_id: String,
+        }
+        assert_eq!(
+            c.section::<Console>("console").unwrap().unwrap().self_id,
+            "9"
+        );
+        assert!(c.section::<Console>("missing").unwrap().is_none());
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_languages() {
+        let e = Config::from_toml("[bot]\nsuperuser=[\"1\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("superuser"), "{e}");
+        let e = Config::from_toml("[bot]\nlang=\"fr\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("zh-CN"), "{e}");
+    }
+}
