@@ -10,8 +10,7 @@ use tokio::sync::watch;
 use crate::adapter::console::{ConsoleAdapter, ConsoleConfig};
 use crate::adapter::{self, Adapter, EventSink};
 use crate::command::{
-    AppState, BotCommand, CommandRegistration, Dispatcher, EventHandler, EventRegistration,
-    dispatch_order,
+    AppState, BotCommand, CommandRegistration, Dispatcher, EventHandler, EventRegistration, dispatch_order,
 };
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -38,14 +37,7 @@ impl std::fmt::Debug for App {
         f.debug_struct("App")
             .field("registered", &self.registered)
             .field("commands", &self.commands.len())
-            .field(
-                "adapters",
-                &self
-                    .adapters
-                    .iter()
-                    .map(|a| a.name().to_owned())
-                    .collect::<Vec<_>>(),
-            )
+            .field("adapters", &self.adapters.iter().map(|a| a.name().to_owned()).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -73,10 +65,7 @@ impl App {
     /// An app with no commands at all: add them with [`App::command`] (`App::empty().command(hello::command())`).
     /// Tests use this so that each sees only the commands it names.
     pub fn empty() -> Self {
-        App {
-            registered: false,
-            ..App::new()
-        }
+        App { registered: false, ..App::new() }
     }
 
     /// An app configured by `qqbot.toml` (or `QQBOT_CONFIG`) and the environment, with the adapters they
@@ -139,24 +128,12 @@ impl App {
         let mut registered: Vec<BotCommand> = Vec::new();
         let mut handlers: Vec<EventHandler> = Vec::new();
         if self.registered {
-            registered.extend(
-                inventory::iter::<CommandRegistration>
-                    .into_iter()
-                    .map(|r| (r.build)()),
-            );
+            registered.extend(inventory::iter::<CommandRegistration>.into_iter().map(|r| (r.build)()));
             registered.sort_by_key(|c| c.location);
-            handlers.extend(
-                inventory::iter::<EventRegistration>
-                    .into_iter()
-                    .map(|r| (r.build)()),
-            );
+            handlers.extend(inventory::iter::<EventRegistration>.into_iter().map(|r| (r.build)()));
             handlers.sort_by_key(|h| h.location);
         }
-        let mut commands: Vec<Arc<BotCommand>> = registered
-            .into_iter()
-            .chain(self.commands)
-            .map(Arc::new)
-            .collect();
+        let mut commands: Vec<Arc<BotCommand>> = registered.into_iter().chain(self.commands).map(Arc::new).collect();
         dispatch_order(&mut commands);
         handlers.extend(self.event_handlers);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -168,32 +145,17 @@ impl App {
             shutdown: shutdown_rx.clone(),
         });
         let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight)
-            .map_err(|e| {
-                Error::config(
-                    "commands",
-                    format!("a command's regex does not compile: {e}"),
-                )
-            })?;
+            .map_err(|e| Error::config("commands", format!("a command's regex does not compile: {e}")))?;
         let config = Arc::new(self.config);
         let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
-        Ok(Built {
-            sink,
-            shutdown: shutdown_tx,
-            adapters: self.adapters,
-            config,
-        })
+        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config })
     }
 
     /// Runs every adapter until they finish or Ctrl-C, then shuts down gracefully: waiting conversations are
     /// cancelled and running handlers get up to 30 seconds to finish.
     pub async fn run(self) -> Result<()> {
         crate::logging::init();
-        let Built {
-            sink,
-            shutdown,
-            mut adapters,
-            config,
-        } = self.build()?;
+        let Built { sink, shutdown, mut adapters, config } = self.build()?;
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
             tracing::info!("no adapter configured: starting the console sandbox");
@@ -226,10 +188,7 @@ impl App {
             }
         }
         let _ = shutdown.send(true);
-        if tokio::time::timeout(Duration::from_secs(30), sink.idle())
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(Duration::from_secs(30), sink.idle()).await.is_err() {
             tracing::warn!("handlers still running 30 s after shutdown; leaving them");
         }
         match first_error {

@@ -36,12 +36,7 @@ pub struct BotConfig {
 
 impl Default for BotConfig {
     fn default() -> Self {
-        BotConfig {
-            superusers: Vec::new(),
-            lang: "zh-CN".into(),
-            max_in_flight: 1024,
-            data_dir: PathBuf::from("data"),
-        }
+        BotConfig { superusers: Vec::new(), lang: "zh-CN".into(), max_in_flight: 1024, data_dir: PathBuf::from("data") }
     }
 }
 
@@ -70,12 +65,8 @@ impl Config {
 
     /// Reads a file (no environment overrides).
     pub fn from_file(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::config(
-                path.display().to_string(),
-                format!("cannot read the file: {e}"),
-            )
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::config(path.display().to_string(), format!("cannot read the file: {e}")))?;
         let mut config = Config::from_toml(&text).map_err(|e| match e {
             Error::Config { message, .. } => Error::config(path.display().to_string(), message),
             other => other,
@@ -86,21 +77,15 @@ impl Config {
 
     /// Parses TOML text (no environment overrides).
     pub fn from_toml(text: &str) -> Result<Config> {
-        let table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| Error::config(CONFIG_FILE, e.to_string()))?;
+        let table: toml::Table =
+            text.parse().map_err(|e: toml::de::Error| Error::config(CONFIG_FILE, e.to_string()))?;
         let bot = match table.get("bot") {
-            Some(v) => v
-                .clone()
-                .try_into()
-                .map_err(|e: toml::de::Error| Error::config(CONFIG_FILE, format!("[bot]: {e}")))?,
+            Some(v) => {
+                v.clone().try_into().map_err(|e: toml::de::Error| Error::config(CONFIG_FILE, format!("[bot]: {e}")))?
+            }
             None => BotConfig::default(),
         };
-        let config = Config {
-            bot,
-            path: None,
-            table,
-        };
+        let config = Config { bot, path: None, table };
         config.lang_checked()?;
         Ok(config)
     }
@@ -111,13 +96,7 @@ impl Config {
             self.bot.lang = lang;
         }
         if let Ok(users) = std::env::var("QQBOT_SUPERUSERS") {
-            self.bot.superusers.extend(
-                users
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
-            );
+            self.bot.superusers.extend(users.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
         }
         if let Some(dir) = std::env::var_os("QQBOT_DATA_DIR") {
             self.bot.data_dir = PathBuf::from(dir);
@@ -128,13 +107,7 @@ impl Config {
 
     fn lang_checked(&self) -> Result<Lang> {
         Lang::parse(&self.bot.lang).ok_or_else(|| {
-            Error::config(
-                "[bot] lang",
-                format!(
-                    "unknown language `{}`: use \"zh-CN\" or \"en-US\"",
-                    self.bot.lang
-                ),
-            )
+            Error::config("[bot] lang", format!("unknown language `{}`: use \"zh-CN\" or \"en-US\"", self.bot.lang))
         })
     }
 
@@ -156,16 +129,12 @@ impl Config {
                 .clone()
                 .try_into()
                 .map(Some)
-                .map_err(|e: toml::de::Error| {
-                    Error::config(self.source_name(), format!("[{name}]: {e}"))
-                }),
+                .map_err(|e: toml::de::Error| Error::config(self.source_name(), format!("[{name}]: {e}"))),
         }
     }
 
     fn source_name(&self) -> String {
-        self.path
-            .as_ref()
-            .map_or_else(|| CONFIG_FILE.to_owned(), |p| p.display().to_string())
+        self.path.as_ref().map_or_else(|| CONFIG_FILE.to_owned(), |p| p.display().to_string())
     }
 }
 
@@ -175,32 +144,22 @@ mod tests {
 
     #[test]
     fn reads_bot_table_and_sections() {
-        let c = Config::from_toml(
-            "[bot]\nsuperusers=[\"1\"]\nlang=\"en-US\"\n[console]\nself_id=\"9\"",
-        )
-        .unwrap();
+        let c = Config::from_toml("[bot]\nsuperusers=[\"1\"]\nlang=\"en-US\"\n[console]\nself_id=\"9\"").unwrap();
         assert_eq!(c.bot.superusers, vec!["1"]);
         assert_eq!(c.lang(), Lang::EnUs);
         #[derive(Deserialize)]
         struct Console {
             self_id: String,
         }
-        assert_eq!(
-            c.section::<Console>("console").unwrap().unwrap().self_id,
-            "9"
-        );
+        assert_eq!(c.section::<Console>("console").unwrap().unwrap().self_id, "9");
         assert!(c.section::<Console>("missing").unwrap().is_none());
     }
 
     #[test]
     fn rejects_unknown_keys_and_languages() {
-        let e = Config::from_toml("[bot]\nsuperuser=[\"1\"]")
-            .unwrap_err()
-            .to_string();
+        let e = Config::from_toml("[bot]\nsuperuser=[\"1\"]").unwrap_err().to_string();
         assert!(e.contains("superuser"), "{e}");
-        let e = Config::from_toml("[bot]\nlang=\"fr\"")
-            .unwrap_err()
-            .to_string();
+        let e = Config::from_toml("[bot]\nlang=\"fr\"").unwrap_err().to_string();
         assert!(e.contains("zh-CN"), "{e}");
     }
 }

@@ -36,9 +36,7 @@ pub enum Error {
         self_id: String,
     },
     /// An API call got no answer in time.
-    #[error(
-        "API call `{action}` timed out after {after:?}; the implementation may be overloaded or stuck"
-    )]
+    #[error("API call `{action}` timed out after {after:?}; the implementation may be overloaded or stuck")]
     Timeout {
         /// The action or endpoint.
         action: String,
@@ -94,10 +92,7 @@ pub enum Error {
 impl Error {
     /// A configuration error.
     pub fn config(source_name: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Config {
-            source_name: source_name.into(),
-            message: message.into(),
-        }
+        Error::Config { source_name: source_name.into(), message: message.into() }
     }
 
     /// Wraps an adapter's own error.
@@ -107,9 +102,6 @@ impl Error {
 
     /// Whether retrying the same operation later may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Error::Disconnected { .. } | Error::Timeout { .. } | Error::Io(_)
-        )
+        matches!(self, Error::Disconnected { .. } | Error::Timeout { .. } | Error::Io(_))
     }
 }

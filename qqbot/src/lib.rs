@@ -67,13 +67,11 @@ pub use qqbot_macros::on_event;
 pub mod prelude {
     pub use crate::api::{Bot, Target};
     pub use crate::app::App;
-    pub use crate::command::{
-        At, BotCommand, Captures, Ctx, RawText, Rest, State, Text, WordMatch,
-    };
+    pub use crate::command::{At, BotCommand, Captures, Ctx, RawText, Rest, State, Text, WordMatch};
     pub use crate::error::{Error, Result};
     pub use crate::event::{
-        Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent,
-        Platform, Poked, RawEvent, Role, Scene, Sender,
+        Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,
+        RawEvent, Role, Scene, Sender,
     };
     pub use crate::message::{Message, Segment, at};
     pub use qqbot_macros::{command, on_event};
@@ -83,9 +81,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::command::{
-        ArgCursor, BotCommand, CommandRegistration, Ctx, EventHandler, EventParam,
-        EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, ShortCircuitOutput,
-        SourceLocation, WordMatch,
+        ArgCursor, BotCommand, CommandRegistration, Ctx, EventHandler, EventParam, EventRegistration, HandlerOutput,
+        HandlerParam, IntoReply, ParamError, ShortCircuitOutput, SourceLocation, WordMatch,
     };
     pub use crate::event::Scene;
     pub use futures_util::future::BoxFuture;
@@ -109,10 +106,6 @@ pub mod __private {
 
     /// Fails when typed arguments were read and text is left over.
     pub fn finish_args(args: &ArgCursor<'_>) -> Result<(), ParamError> {
-        if args.was_used() && !args.is_empty() {
-            Err(ParamError::TooMany(args.remaining().to_owned()))
-        } else {
-            Ok(())
-        }
+        if args.was_used() && !args.is_empty() { Err(ParamError::TooMany(args.remaining().to_owned())) } else { Ok(()) }
     }
 }

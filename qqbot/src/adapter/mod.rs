@@ -5,6 +5,8 @@
 //! code of each adapter, so a new transport never touches the protocol.
 
 pub mod console;
+pub mod official;
+pub mod onebot;
 
 use std::sync::Arc;
 
@@ -48,23 +50,13 @@ pub struct EventSink {
 
 impl std::fmt::Debug for EventSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventSink")
-            .field("dispatcher", &self.dispatcher)
-            .finish_non_exhaustive()
+        f.debug_struct("EventSink").field("dispatcher", &self.dispatcher).finish_non_exhaustive()
     }
 }
 
 impl EventSink {
-    pub(crate) fn new(
-        dispatcher: Arc<Dispatcher>,
-        shutdown: watch::Receiver<bool>,
-        config: Arc<Config>,
-    ) -> Self {
-        EventSink {
-            dispatcher,
-            shutdown,
-            config,
-        }
+    pub(crate) fn new(dispatcher: Arc<Dispatcher>, shutdown: watch::Receiver<bool>, config: Arc<Config>) -> Self {
+        EventSink { dispatcher, shutdown, config }
     }
 
     /// Hands an event over for handling; waits only while too many events are in flight (back-pressure).

@@ -30,8 +30,7 @@ impl Target {
     /// The conversation a message event belongs to. Falls back to the sender when the adapter left the
     /// scene's id empty.
     pub fn of_event(event: &MessageEvent) -> Target {
-        let or_user =
-            |id: &Option<String>| id.clone().unwrap_or_else(|| event.sender.user_id.clone());
+        let or_user = |id: &Option<String>| id.clone().unwrap_or_else(|| event.sender.user_id.clone());
         match event.scene {
             Scene::GROUP => Target::Group(or_user(&event.group_id)),
             Scene::GUILD => Target::Channel(or_user(&event.channel_id)),
@@ -101,12 +100,9 @@ pub trait Bot: Send + Sync + 'static {
     /// Recalls (withdraws) a message the bot can recall.
     fn recall<'a>(&'a self, target: &'a Target, message_id: &'a str) -> BoxFuture<'a, Result<()>> {
         let _ = (target, message_id);
-        Box::pin(async move {
-            Err(Error::Unsupported {
-                platform: self.platform(),
-                what: "recalling messages".into(),
-            })
-        })
+        Box::pin(
+            async move { Err(Error::Unsupported { platform: self.platform(), what: "recalling messages".into() }) },
+        )
     }
 
     /// The adapter's concrete type, for `ctx.onebot()` / `ctx.official()`.

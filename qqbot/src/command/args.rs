@@ -13,23 +13,12 @@ pub struct ArgCursor<'a> {
     used: bool,
 }
 
-const QUOTES: &[(char, char)] = &[
-    ('"', '"'),
-    ('\'', '\''),
-    ('“', '”'),
-    ('「', '」'),
-    ('『', '』'),
-    ('‘', '’'),
-];
+const QUOTES: &[(char, char)] = &[('"', '"'), ('\'', '\''), ('“', '”'), ('「', '」'), ('『', '』'), ('‘', '’')];
 
 impl<'a> ArgCursor<'a> {
     /// A cursor at the start of `text`.
     pub fn new(text: &'a str) -> Self {
-        ArgCursor {
-            text,
-            pos: 0,
-            used: false,
-        }
+        ArgCursor { text, pos: 0, used: false }
     }
 
     fn skip_ws(&mut self) {
@@ -102,22 +91,14 @@ pub struct ArgSpec {
 impl ArgSpec {
     /// A required argument of the given kind.
     pub const fn required(kind: ArgKindText) -> Self {
-        ArgSpec {
-            kind,
-            optional: false,
-            variadic: false,
-        }
+        ArgSpec { kind, optional: false, variadic: false }
     }
 
     /// Renders `<name:kind>`, `[name:kind]` or `<name:kind…>`.
     pub fn render(&self, name: &str, lang: Lang) -> String {
         let kind = Text::Kind(self.kind).render(lang);
         let dots = if self.variadic { "…" } else { "" };
-        if self.optional {
-            format!("[{name}:{kind}{dots}]")
-        } else {
-            format!("<{name}:{kind}{dots}>")
-        }
+        if self.optional { format!("[{name}:{kind}{dots}]") } else { format!("<{name}:{kind}{dots}>") }
     }
 }
 
@@ -133,18 +114,12 @@ pub struct ArgError {
 impl ArgError {
     /// An error for the token `got`.
     pub fn invalid(expected: ArgKindText, got: &str) -> Self {
-        ArgError {
-            expected,
-            got: Some(got.to_owned()),
-        }
+        ArgError { expected, got: Some(got.to_owned()) }
     }
 
     /// An error for a missing argument.
     pub fn missing(expected: ArgKindText) -> Self {
-        ArgError {
-            expected,
-            got: None,
-        }
+        ArgError { expected, got: None }
     }
 }
 
@@ -201,16 +176,10 @@ number_arg!(ArgKindText::Number => f32, f64);
 
 impl FromArg for bool {
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
-        let token = args
-            .next_token()
-            .ok_or(ArgError::missing(ArgKindText::Bool))?;
+        let token = args.next_token().ok_or(ArgError::missing(ArgKindText::Bool))?;
         match ascii_fold(token).to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "on" | "1" | "是" | "开" | "真" | "对" | "开启" => {
-                Ok(true)
-            }
-            "false" | "no" | "n" | "off" | "0" | "否" | "关" | "假" | "错" | "关闭" => {
-                Ok(false)
-            }
+            "true" | "yes" | "y" | "on" | "1" | "是" | "开" | "真" | "对" | "开启" => Ok(true),
+            "false" | "no" | "n" | "off" | "0" | "否" | "关" | "假" | "错" | "关闭" => Ok(false),
             _ => Err(ArgError::invalid(ArgKindText::Bool, token)),
         }
     }
@@ -221,17 +190,11 @@ impl FromArg for bool {
 
 impl FromArg for String {
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
-        args.next_token()
-            .map(str::to_owned)
-            .ok_or(ArgError::missing(ArgKindText::Word))
+        args.next_token().map(str::to_owned).ok_or(ArgError::missing(ArgKindText::Word))
     }
     fn parse_last(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
         let rest = args.rest();
-        if rest.is_empty() {
-            Err(ArgError::missing(ArgKindText::Rest))
-        } else {
-            Ok(rest.to_owned())
-        }
+        if rest.is_empty() { Err(ArgError::missing(ArgKindText::Rest)) } else { Ok(rest.to_owned()) }
     }
     fn spec() -> ArgSpec {
         ArgSpec::required(ArgKindText::Word)
@@ -247,11 +210,7 @@ impl FromArg for Rest {
         Ok(Rest(args.rest().to_owned()))
     }
     fn spec() -> ArgSpec {
-        ArgSpec {
-            kind: ArgKindText::Rest,
-            optional: true,
-            variadic: false,
-        }
+        ArgSpec { kind: ArgKindText::Rest, optional: true, variadic: false }
     }
 }
 
@@ -281,24 +240,15 @@ impl std::fmt::Display for At {
 
 impl FromArg for At {
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
-        let token = args
-            .next_token()
-            .ok_or(ArgError::missing(ArgKindText::User))?;
+        let token = args.next_token().ok_or(ArgError::missing(ArgKindText::User))?;
         if let Some((id, len)) = crate::message::parse_mention(token) {
             if len == token.len() {
                 return Ok(At(id.to_owned()));
             }
         }
-        let bare = token
-            .strip_prefix('@')
-            .or_else(|| token.strip_prefix('＠'))
-            .unwrap_or(token);
+        let bare = token.strip_prefix('@').or_else(|| token.strip_prefix('＠')).unwrap_or(token);
         let bare = ascii_fold(bare);
-        if !bare.is_empty()
-            && bare
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if !bare.is_empty() && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             Ok(At(bare.into_owned()))
         } else {
             Err(ArgError::invalid(ArgKindText::User, token))
@@ -324,17 +274,10 @@ impl<T: FromArg> FromArg for Option<T> {
         }
     }
     fn parse_last(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
-        if args.is_empty() {
-            Ok(None)
-        } else {
-            T::parse_last(args).map(Some)
-        }
+        if args.is_empty() { Ok(None) } else { T::parse_last(args).map(Some) }
     }
     fn spec() -> ArgSpec {
-        ArgSpec {
-            optional: true,
-            ..T::spec()
-        }
+        ArgSpec { optional: true, ..T::spec() }
     }
 }
 
@@ -347,11 +290,7 @@ impl<T: FromArg> FromArg for Vec<T> {
         Ok(out)
     }
     fn spec() -> ArgSpec {
-        ArgSpec {
-            optional: true,
-            variadic: true,
-            ..T::spec()
-        }
+        ArgSpec { optional: true, variadic: true, ..T::spec() }
     }
 }
 
@@ -386,14 +325,8 @@ mod tests {
         assert_eq!(parse::<u32>("１２"), Ok(12));
         assert_eq!(parse::<i64>("－5"), Ok(-5));
         assert_eq!(parse::<f64>("3.5"), Ok(3.5));
-        assert_eq!(
-            parse::<u8>("300"),
-            Err(ArgError::invalid(ArgKindText::Integer, "300"))
-        );
-        assert_eq!(
-            parse::<u8>(""),
-            Err(ArgError::missing(ArgKindText::Integer))
-        );
+        assert_eq!(parse::<u8>("300"), Err(ArgError::invalid(ArgKindText::Integer, "300")));
+        assert_eq!(parse::<u8>(""), Err(ArgError::missing(ArgKindText::Integer)));
     }
 
     #[test]

@@ -101,10 +101,7 @@ impl fmt::Debug for BotCommand {
         f.debug_struct("BotCommand")
             .field("name", &self.name)
             .field("words", &self.words)
-            .field(
-                "regex",
-                &self.regex.iter().map(Regex::as_str).collect::<Vec<_>>(),
-            )
+            .field("regex", &self.regex.iter().map(Regex::as_str).collect::<Vec<_>>())
             .field("matching", &self.matching)
             .field("treat", &self.treat)
             .field("at", &self.at)
@@ -249,11 +246,7 @@ impl BotCommand {
 
     /// The first line of the help text.
     pub fn summary(&self) -> &str {
-        self.help
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("")
+        self.help.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
     }
 
     /// The usage line, generated from the first word and the typed arguments: `/禁言 <target:@用户> <minutes:整数>`.
@@ -280,8 +273,7 @@ pub struct CommandRegistration {
 inventory::collect!(CommandRegistration);
 
 /// A handler of non-message events (`#[on_event]`): returns `None` when the event is not for it.
-pub type EventHandlerFn =
-    Arc<dyn Fn(Ctx) -> Option<BoxFuture<'static, HandlerOutput>> + Send + Sync>;
+pub type EventHandlerFn = Arc<dyn Fn(Ctx) -> Option<BoxFuture<'static, HandlerOutput>> + Send + Sync>;
 
 /// One `#[on_event]` handler.
 #[derive(Clone)]
@@ -299,10 +291,7 @@ pub struct EventHandler {
 
 impl fmt::Debug for EventHandler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventHandler")
-            .field("name", &self.name)
-            .field("location", &self.location)
-            .finish()
+        f.debug_struct("EventHandler").field("name", &self.name).field("location", &self.location).finish()
     }
 }
 
@@ -312,12 +301,7 @@ impl EventHandler {
         name: impl Into<String>,
         handler: impl Fn(Ctx) -> Option<BoxFuture<'static, HandlerOutput>> + Send + Sync + 'static,
     ) -> Self {
-        EventHandler {
-            name: name.into(),
-            priority: 0,
-            handler: Arc::new(handler),
-            location: None,
-        }
+        EventHandler { name: name.into(), priority: 0, handler: Arc::new(handler), location: None }
     }
 }
 

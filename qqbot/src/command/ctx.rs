@@ -80,10 +80,7 @@ impl std::fmt::Debug for Ctx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ctx")
             .field("event", &self.shared.event)
-            .field(
-                "command",
-                &self.hit.as_ref().map(|h| h.command.name.as_str()),
-            )
+            .field("command", &self.hit.as_ref().map(|h| h.command.name.as_str()))
             .finish()
     }
 }
@@ -127,12 +124,7 @@ impl Ctx {
     /// The text after the command word (empty for regex commands and non-message events).
     pub fn args(&self) -> &str {
         match &self.hit {
-            Some(hit) => self
-                .shared
-                .treated
-                .get(hit.args_start..)
-                .unwrap_or("")
-                .trim_start(),
+            Some(hit) => self.shared.treated.get(hit.args_start..).unwrap_or("").trim_start(),
             None => "",
         }
     }
@@ -173,16 +165,12 @@ impl Ctx {
 
     /// The guild id, or an error when the event is not in a guild.
     pub fn guild_id(&self) -> Result<&str> {
-        self.message_event()
-            .and_then(|m| m.guild_id.as_deref())
-            .ok_or(Error::Missing { what: "guild id" })
+        self.message_event().and_then(|m| m.guild_id.as_deref()).ok_or(Error::Missing { what: "guild id" })
     }
 
     /// The channel id, or an error when the event is not in a guild channel.
     pub fn channel_id(&self) -> Result<&str> {
-        self.message_event()
-            .and_then(|m| m.channel_id.as_deref())
-            .ok_or(Error::Missing { what: "channel id" })
+        self.message_event().and_then(|m| m.channel_id.as_deref()).ok_or(Error::Missing { what: "channel id" })
     }
 
     /// The bot account's id.
@@ -224,10 +212,7 @@ impl Ctx {
 
     /// Replies to the event, following the platform's reply rules. Returns the new message's id.
     pub async fn reply(&self, message: impl Into<Message>) -> Result<String> {
-        self.shared
-            .bot
-            .reply(&self.shared.event, message.into())
-            .await
+        self.shared.bot.reply(&self.shared.event, message.into()).await
     }
 
     /// Sends a message to any conversation. Returns the new message's id.
@@ -237,12 +222,7 @@ impl Ctx {
 
     /// Shared state registered with `App::state`.
     pub fn state<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
-        self.shared
-            .app
-            .states
-            .get(&TypeId::of::<T>())
-            .cloned()
-            .and_then(|s| s.downcast::<T>().ok())
+        self.shared.app.states.get(&TypeId::of::<T>()).cloned().and_then(|s| s.downcast::<T>().ok())
     }
 
     /// The commands of the app, in dispatch order (what `/help` lists).

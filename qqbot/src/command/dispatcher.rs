@@ -69,8 +69,7 @@ impl Dispatcher {
     ) -> Result<Self, regex::Error> {
         let matcher = Matcher::new(&commands)?;
         event_handlers.sort_by_key(|h| std::cmp::Reverse(h.priority));
-        let max_in_flight =
-            max_in_flight.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize)) as u32;
+        let max_in_flight = max_in_flight.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize)) as u32;
         Ok(Dispatcher {
             commands,
             event_handlers,
@@ -90,9 +89,7 @@ impl Dispatcher {
     /// then returns at once; the handlers run in their own task.
     pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
         let settle = Arc::new(Settle::default());
-        let handle = DispatchHandle {
-            settle: settle.clone(),
-        };
+        let handle = DispatchHandle { settle: settle.clone() };
         let Ok(permit) = self.permits.clone().acquire_owned().await else {
             settle.fire();
             return handle;
@@ -118,41 +115,21 @@ impl Dispatcher {
         self.handle(bot, event, None).await
     }
 
-    pub(crate) async fn handle(
-        &self,
-        bot: Arc<dyn Bot>,
-        event: Event,
-        settle: Option<Arc<Settle>>,
-    ) {
+    pub(crate) async fn handle(&self, bot: Arc<dyn Bot>, event: Event, settle: Option<Arc<Settle>>) {
         let (text, treated, mut sender) = match &event {
             Event::Message(m) => {
                 let text = command_text(&m.message);
                 let treated = treat(&text, &m.self_id);
                 (text, treated, m.sender.clone())
             }
-            Event::Notice(n) => (
-                String::new(),
-                String::new(),
-                Sender::new(n.user_id().unwrap_or_default()),
-            ),
+            Event::Notice(n) => (String::new(), String::new(), Sender::new(n.user_id().unwrap_or_default())),
         };
         sender.is_superuser = self.app.superusers.iter().any(|s| *s == sender.user_id);
         let is_self = matches!(&event, Event::Message(m) if m.is_self);
-        let shared = Arc::new(Shared {
-            event,
-            bot,
-            text,
-            treated,
-            sender,
-            app: self.app.clone(),
-            settle,
-        });
+        let shared = Arc::new(Shared { event, bot, text, treated, sender, app: self.app.clone(), settle });
 
         for h in &self.event_handlers {
-            let ctx = Ctx {
-                shared: shared.clone(),
-                hit: None,
-            };
+            let ctx = Ctx { shared: shared.clone(), hit: None };
             let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| (h.handler)(ctx))) {
                 Ok(Some(fut)) => fut,
                 Ok(None) => continue,
@@ -188,33 +165,21 @@ impl Dispatcher {
             if cmd.admin && !shared.sender.is_admin() {
                 match &cmd.admin_error_msg {
                     Some(text) => {
-                        self.send_reply(&shared, &cmd.name, Message::from(text.as_str()))
-                            .await;
+                        self.send_reply(&shared, &cmd.name, Message::from(text.as_str())).await;
                         break;
                     }
                     None => continue,
                 }
             }
-            let hit = Hit {
-                command: cmd.clone(),
-                args_start: cand.args_start,
-                captures: cand.captures,
-            };
-            let ctx = Ctx {
-                shared: shared.clone(),
-                hit: Some(Arc::new(hit)),
-            };
+            let hit = Hit { command: cmd.clone(), args_start: cand.args_start, captures: cand.captures };
+            let ctx = Ctx { shared: shared.clone(), hit: Some(Arc::new(hit)) };
             let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx))) {
                 Ok(fut) => AssertUnwindSafe(fut).catch_unwind().await,
                 Err(panic) => Err(panic),
             };
             let stop = match result {
                 Ok(Ok(out)) => {
-                    let stop = if cmd.is_custom_short_circuit {
-                        out.stop == Some(true)
-                    } else {
-                        cmd.short_circuit
-                    };
+                    let stop = if cmd.is_custom_short_circuit { out.stop == Some(true) } else { cmd.short_circuit };
                     self.deliver(&shared, &cmd.name, out).await;
                     stop
                 }
@@ -225,11 +190,7 @@ impl Dispatcher {
                 Ok(Err(ParamError::Arg { param, error })) => {
                     let lang = self.app.lang;
                     let expected = Text::Kind(error.expected).render(lang);
-                    let problem = Text::BadArgument {
-                        param,
-                        expected: &expected,
-                        got: error.got.as_deref(),
-                    };
+                    let problem = Text::BadArgument { param, expected: &expected, got: error.got.as_deref() };
                     self.reply_usage(&shared, cmd, problem.render(lang)).await;
                     true
                 }
@@ -240,12 +201,7 @@ impl Dispatcher {
                 }
                 Err(panic) => {
                     tracing::error!(command = %cmd.name, location = ?cmd.location, "handler panicked: {}", panic_message(&panic));
-                    self.send_reply(
-                        &shared,
-                        &cmd.name,
-                        Text::HandlerPanicked.render(self.app.lang).into(),
-                    )
-                    .await;
+                    self.send_reply(&shared, &cmd.name, Text::HandlerPanicked.render(self.app.lang).into()).await;
                     cmd.short_circuit && !cmd.is_custom_short_circuit
                 }
             };
@@ -270,12 +226,7 @@ impl Dispatcher {
     async fn deliver(&self, shared: &Arc<Shared>, name: &str, out: HandlerOutput) {
         if let Some(err) = out.error {
             tracing::warn!(handler = %name, "handler returned an error: {err}");
-            self.send_reply(
-                shared,
-                name,
-                Text::HandlerFailed(&err).render(self.app.lang).into(),
-            )
-            .await;
+            self.send_reply(shared, name, Text::HandlerFailed(&err).render(self.app.lang).into()).await;
         }
         if let Some(reply) = out.reply {
             self.send_reply(shared, name, reply).await;
@@ -330,17 +281,11 @@ pub(crate) fn treat(text: &str, self_id: &str) -> String {
         owned.push_str(rest);
         s = &owned;
         let t = s.trim();
-        let t = t
-            .strip_prefix('/')
-            .or_else(|| t.strip_prefix('／'))
-            .unwrap_or(t);
+        let t = t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t);
         return t.to_owned();
     }
     let t = s.trim();
-    t.strip_prefix('/')
-        .or_else(|| t.strip_prefix('／'))
-        .unwrap_or(t)
-        .to_owned()
+    t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t).to_owned()
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -11,9 +11,9 @@ use super::ctx::Ctx;
 use crate::api::Bot;
 use crate::error::Error;
 use crate::event::{
-    AdminChanged, BotJoined, BotLeft, Connected, Disconnected, Event, FileUploaded, FriendAdded,
-    FriendRequest, GroupRequest, Heartbeat, MemberJoined, MemberLeft, MemberMuted, MessageEvent,
-    MessageRecalled, Notice, NoticeEvent, Platform, Poked, RawEvent, Scene, Sender,
+    AdminChanged, BotJoined, BotLeft, Connected, Disconnected, Event, FileUploaded, FriendAdded, FriendRequest,
+    GroupRequest, Heartbeat, MemberJoined, MemberLeft, MemberMuted, MessageEvent, MessageRecalled, Notice, NoticeEvent,
+    Platform, Poked, RawEvent, Scene, Sender,
 };
 use crate::message::Message;
 
@@ -64,23 +64,13 @@ pub struct ViaEvent;
 )]
 pub trait HandlerParam<M>: Sized {
     /// Fills the parameter.
-    fn extract(
-        ctx: &Ctx,
-        args: &mut ArgCursor<'_>,
-        name: &'static str,
-        last: bool,
-    ) -> Result<Self, ParamError>;
+    fn extract(ctx: &Ctx, args: &mut ArgCursor<'_>, name: &'static str, last: bool) -> Result<Self, ParamError>;
     /// How the parameter appears in the usage line (`None` for extractors).
     fn arg_spec() -> Option<ArgSpec>;
 }
 
 impl<T: FromCtx> HandlerParam<ViaCtx> for T {
-    fn extract(
-        ctx: &Ctx,
-        _: &mut ArgCursor<'_>,
-        _: &'static str,
-        _: bool,
-    ) -> Result<Self, ParamError> {
+    fn extract(ctx: &Ctx, _: &mut ArgCursor<'_>, _: &'static str, _: bool) -> Result<Self, ParamError> {
         T::from_ctx(ctx).map_err(ParamError::Extract)
     }
     fn arg_spec() -> Option<ArgSpec> {
@@ -89,17 +79,8 @@ impl<T: FromCtx> HandlerParam<ViaCtx> for T {
 }
 
 impl<T: FromArg> HandlerParam<ViaArg> for T {
-    fn extract(
-        _: &Ctx,
-        args: &mut ArgCursor<'_>,
-        name: &'static str,
-        last: bool,
-    ) -> Result<Self, ParamError> {
-        let parsed = if last {
-            T::parse_last(args)
-        } else {
-            T::parse(args)
-        };
+    fn extract(_: &Ctx, args: &mut ArgCursor<'_>, name: &'static str, last: bool) -> Result<Self, ParamError> {
+        let parsed = if last { T::parse_last(args) } else { T::parse(args) };
         parsed.map_err(|error| ParamError::Arg { param: name, error })
     }
     fn arg_spec() -> Option<ArgSpec> {
@@ -174,10 +155,7 @@ notice_event!(
 impl FromEvent for RawEvent {
     fn from_event(event: &Event) -> Option<Self> {
         match event {
-            Event::Notice(NoticeEvent {
-                kind: Notice::Raw(v),
-                ..
-            }) => Some(v.clone()),
+            Event::Notice(NoticeEvent { kind: Notice::Raw(v), .. }) => Some(v.clone()),
             _ => None,
         }
     }
@@ -203,17 +181,13 @@ impl FromCtx for Event {
 
 impl FromCtx for MessageEvent {
     fn from_ctx(ctx: &Ctx) -> Result<Self, Error> {
-        ctx.message_event()
-            .cloned()
-            .ok_or(Error::Missing { what: "message" })
+        ctx.message_event().cloned().ok_or(Error::Missing { what: "message" })
     }
 }
 
 impl FromCtx for Message {
     fn from_ctx(ctx: &Ctx) -> Result<Self, Error> {
-        ctx.message_event()
-            .map(|m| m.message.clone())
-            .ok_or(Error::Missing { what: "message" })
+        ctx.message_event().map(|m| m.message.clone()).ok_or(Error::Missing { what: "message" })
     }
 }
 
@@ -289,14 +263,8 @@ pub struct Captures {
 impl Captures {
     pub(crate) fn from_regex(regex: &regex::Regex, caps: &regex::Captures<'_>) -> Self {
         Captures {
-            groups: caps
-                .iter()
-                .map(|m| m.map(|m| m.as_str().to_owned()))
-                .collect(),
-            names: regex
-                .capture_names()
-                .map(|n| n.map(str::to_owned))
-                .collect(),
+            groups: caps.iter().map(|m| m.map(|m| m.as_str().to_owned())).collect(),
+            names: regex.capture_names().map(|n| n.map(str::to_owned)).collect(),
         }
     }
 
@@ -331,9 +299,7 @@ impl std::ops::Index<usize> for Captures {
 
 impl FromCtx for Captures {
     fn from_ctx(ctx: &Ctx) -> Result<Self, Error> {
-        ctx.captures().cloned().ok_or(Error::Missing {
-            what: "regex captures (the command has no `regex`)",
-        })
+        ctx.captures().cloned().ok_or(Error::Missing { what: "regex captures (the command has no `regex`)" })
     }
 }
 
@@ -356,8 +322,6 @@ impl<T> std::ops::Deref for State<T> {
 
 impl<T: Send + Sync + 'static> FromCtx for State<T> {
     fn from_ctx(ctx: &Ctx) -> Result<Self, Error> {
-        ctx.state::<T>().map(State).ok_or(Error::Missing {
-            what: "state of this type (register it with App::state)",
-        })
+        ctx.state::<T>().map(State).ok_or(Error::Missing { what: "state of this type (register it with App::state)" })
     }
 }

@@ -61,10 +61,7 @@ impl Matcher {
                         }
                     }
                     WordMatch::Prefix | WordMatch::Glued => {
-                        m.by_prefix
-                            .entry(w.into())
-                            .or_default()
-                            .push((i, cmd.matching));
+                        m.by_prefix.entry(w.into()).or_default().push((i, cmd.matching));
                         if !m.prefix_lens.contains(&w.len()) {
                             m.prefix_lens.push(w.len());
                         }
@@ -82,8 +79,7 @@ impl Matcher {
         }
         m.prefix_lens.sort_unstable();
         if !anywhere_words.is_empty() {
-            let ac = AhoCorasick::new(&anywhere_words)
-                .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+            let ac = AhoCorasick::new(&anywhere_words).map_err(|e| regex::Error::Syntax(e.to_string()))?;
             m.anywhere = Some((ac, anywhere_owner));
         }
         if !patterns.is_empty() {
@@ -95,16 +91,11 @@ impl Matcher {
     /// The commands `treated` triggers, in dispatch order, each once.
     pub(crate) fn candidates(&self, treated: &str, commands: &[Arc<BotCommand>]) -> Vec<Candidate> {
         let mut out: Vec<Candidate> = Vec::new();
-        let push =
-            |out: &mut Vec<Candidate>, cmd: u32, args_start: usize, captures: Option<Captures>| {
-                if !out.iter().any(|c| c.cmd == cmd) {
-                    out.push(Candidate {
-                        cmd,
-                        args_start,
-                        captures,
-                    });
-                }
-            };
+        let push = |out: &mut Vec<Candidate>, cmd: u32, args_start: usize, captures: Option<Captures>| {
+            if !out.iter().any(|c| c.cmd == cmd) {
+                out.push(Candidate { cmd, args_start, captures });
+            }
+        };
 
         let token_end = treated.find(char::is_whitespace).unwrap_or(treated.len());
         if token_end > 0 {
@@ -123,10 +114,7 @@ impl Matcher {
                 continue;
             }
             if let Some(cmds) = self.by_prefix.get(&treated[..len]) {
-                let at_boundary = treated[len..]
-                    .chars()
-                    .next()
-                    .is_none_or(char::is_whitespace);
+                let at_boundary = treated[len..].chars().next().is_none_or(char::is_whitespace);
                 for &(c, mode) in cmds {
                     if mode == WordMatch::Glued || at_boundary {
                         push(&mut out, c, len, None);
@@ -171,10 +159,7 @@ mod tests {
     }
 
     fn hits(m: &Matcher, c: &[Arc<BotCommand>], text: &str) -> Vec<(u32, usize)> {
-        m.candidates(text, c)
-            .into_iter()
-            .map(|c| (c.cmd, c.args_start))
-            .collect()
+        m.candidates(text, c).into_iter().map(|c| (c.cmd, c.args_start)).collect()
     }
 
     #[test]
@@ -191,12 +176,8 @@ mod tests {
     #[test]
     fn glued_anywhere_multiword_and_regex() {
         let c = cmds(vec![
-            BotCommand::new("weather")
-                .word("天气")
-                .matching(WordMatch::Glued),
-            BotCommand::new("hi")
-                .word("早上好")
-                .matching(WordMatch::Anywhere),
+            BotCommand::new("weather").word("天气").matching(WordMatch::Glued),
+            BotCommand::new("hi").word("早上好").matching(WordMatch::Anywhere),
             BotCommand::new("two").word("help me"),
             BotCommand::new("calc").regex(regex::Regex::new(r"(\d+)\+(\d+)").unwrap()),
         ]);

@@ -13,16 +13,15 @@ mod reply;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};
 pub use bot_command::{
-    BotCommand, CommandRegistration, EventHandler, EventHandlerFn, EventRegistration, Handler,
-    HandlerFuture, SourceLocation, WordMatch,
+    BotCommand, CommandRegistration, EventHandler, EventHandlerFn, EventRegistration, Handler, HandlerFuture,
+    SourceLocation, WordMatch,
 };
 pub(crate) use ctx::AppState;
 pub use ctx::Ctx;
 pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{DispatchHandle, Dispatcher};
 pub use extract::{
-    Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, State, Text,
-    ViaArg, ViaCtx, ViaEvent,
+    Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, State, Text, ViaArg, ViaCtx, ViaEvent,
 };
 pub use reply::{HandlerOutput, IntoReply, ShortCircuitOutput};
 

@@ -24,10 +24,7 @@ impl HandlerOutput {
 
     /// Reply with `message`.
     pub fn reply(message: Message) -> Self {
-        HandlerOutput {
-            reply: Some(message),
-            ..Default::default()
-        }
+        HandlerOutput { reply: Some(message), ..Default::default() }
     }
 }
 
@@ -50,31 +47,19 @@ impl IntoReply for () {
 
 impl IntoReply for String {
     fn into_reply(self) -> HandlerOutput {
-        if self.is_empty() {
-            HandlerOutput::none()
-        } else {
-            HandlerOutput::reply(self.into())
-        }
+        if self.is_empty() { HandlerOutput::none() } else { HandlerOutput::reply(self.into()) }
     }
 }
 
 impl IntoReply for &'static str {
     fn into_reply(self) -> HandlerOutput {
-        if self.is_empty() {
-            HandlerOutput::none()
-        } else {
-            HandlerOutput::reply(self.into())
-        }
+        if self.is_empty() { HandlerOutput::none() } else { HandlerOutput::reply(self.into()) }
     }
 }
 
 impl IntoReply for Message {
     fn into_reply(self) -> HandlerOutput {
-        if self.is_empty() {
-            HandlerOutput::none()
-        } else {
-            HandlerOutput::reply(self)
-        }
+        if self.is_empty() { HandlerOutput::none() } else { HandlerOutput::reply(self) }
     }
 }
 
@@ -92,10 +77,7 @@ impl IntoReply for Mention {
 
 impl IntoReply for bool {
     fn into_reply(self) -> HandlerOutput {
-        HandlerOutput {
-            stop: Some(self),
-            ..Default::default()
-        }
+        HandlerOutput { stop: Some(self), ..Default::default() }
     }
 }
 
@@ -115,10 +97,7 @@ impl<T: IntoReply, E: Display> IntoReply for Result<T, E> {
     fn into_reply(self) -> HandlerOutput {
         match self {
             Ok(v) => v.into_reply(),
-            Err(e) => HandlerOutput {
-                error: Some(e.to_string()),
-                ..Default::default()
-            },
+            Err(e) => HandlerOutput { error: Some(e.to_string()), ..Default::default() },
         }
     }
 }

@@ -41,13 +41,7 @@ pub struct MessageEvent {
 
 impl MessageEvent {
     /// A message event with the given scene and text, from `user_id`: the starting point for tests and adapters.
-    pub fn new(
-        platform: Platform,
-        scene: Scene,
-        self_id: impl Into<String>,
-        sender: Sender,
-        message: Message,
-    ) -> Self {
+    pub fn new(platform: Platform, scene: Scene, self_id: impl Into<String>, sender: Sender, message: Message) -> Self {
         let to_me = scene.is_private();
         MessageEvent {
             platform,
@@ -75,9 +69,7 @@ impl MessageEvent {
 
     /// Whether the message mentions the bot, explicitly or implicitly (one-to-one chats).
     pub fn mentions_me(&self) -> bool {
-        self.to_me
-            || self.scene.is_private()
-            || self.message.mentions().any(|id| id == self.self_id)
+        self.to_me || self.scene.is_private() || self.message.mentions().any(|id| id == self.self_id)
     }
 
     /// The conversation this message belongs to: where a reply goes.

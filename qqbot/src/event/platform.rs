@@ -58,9 +58,7 @@ impl PlatformData {
 
     /// The payload, if it is a `T`.
     pub fn get<T: Any>(&self) -> Option<&T> {
-        self.0
-            .as_deref()
-            .and_then(|v| (v as &dyn Any).downcast_ref::<T>())
+        self.0.as_deref().and_then(|v| (v as &dyn Any).downcast_ref::<T>())
     }
 
     /// Whether there is a payload.

@@ -3,9 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The sender's role in the group or guild where they spoke.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, PartialOrd, Ord,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// An ordinary member (also every sender in a one-to-one chat).
@@ -44,10 +42,7 @@ pub struct Sender {
 impl Sender {
     /// A sender with only an id.
     pub fn new(user_id: impl Into<String>) -> Self {
-        Sender {
-            user_id: user_id.into(),
-            ..Default::default()
-        }
+        Sender { user_id: user_id.into(), ..Default::default() }
     }
 
     /// The best display name: the card, else the nickname, else the id.

@@ -88,11 +88,7 @@ impl Text<'_> {
         let zh = lang == Lang::ZhCn;
         let mut s = String::new();
         match *self {
-            Text::BadArgument {
-                param,
-                expected,
-                got,
-            } => match (zh, got) {
+            Text::BadArgument { param, expected, got } => match (zh, got) {
                 (true, Some(g)) => {
                     let _ = write!(s, "参数 {param} 应为{expected}，但收到了「{g}」");
                 }
@@ -110,15 +106,7 @@ impl Text<'_> {
                 let _ = write!(s, "{}{usage}", if zh { "用法：" } else { "usage: " });
             }
             Text::HandlerFailed(err) => {
-                let _ = write!(
-                    s,
-                    "{}{err}",
-                    if zh {
-                        "出错了："
-                    } else {
-                        "something went wrong: "
-                    }
-                );
+                let _ = write!(s, "{}{err}", if zh { "出错了：" } else { "something went wrong: " });
             }
             Text::HandlerPanicked => s.push_str(if zh {
                 "出错了，请稍后再试"
@@ -127,21 +115,9 @@ impl Text<'_> {
             }),
             Text::HelpHeader => s.push_str(if zh { "可用命令：" } else { "commands:" }),
             Text::TooManyArguments(extra) => {
-                let _ = write!(
-                    s,
-                    "{}「{extra}」",
-                    if zh {
-                        "多余的参数："
-                    } else {
-                        "unexpected arguments: "
-                    }
-                );
+                let _ = write!(s, "{}「{extra}」", if zh { "多余的参数：" } else { "unexpected arguments: " });
             }
-            Text::ReplyTimeout => s.push_str(if zh {
-                "等待回复超时"
-            } else {
-                "timed out waiting for a reply"
-            }),
+            Text::ReplyTimeout => s.push_str(if zh { "等待回复超时" } else { "timed out waiting for a reply" }),
             Text::Kind(kind) => s.push_str(match (zh, kind) {
                 (true, ArgKindText::Integer) => "整数",
                 (true, ArgKindText::Number) => "数字",
@@ -174,11 +150,7 @@ mod tests {
 
     #[test]
     fn renders_both_languages() {
-        let t = Text::BadArgument {
-            param: "n",
-            expected: "整数",
-            got: Some("abc"),
-        };
+        let t = Text::BadArgument { param: "n", expected: "整数", got: Some("abc") };
         assert_eq!(t.render(Lang::ZhCn), "参数 n 应为整数，但收到了「abc」");
         assert!(Text::HelpHeader.render(Lang::EnUs).starts_with("commands"));
     }

@@ -70,9 +70,6 @@ mod tests {
         assert_eq!(parse_mention("<@!123>"), Some(("123", 7)));
         assert_eq!(parse_mention("<@>"), None);
         assert_eq!(parse_mention("<@12"), None);
-        assert_eq!(
-            parse_mention("<qqbot-at-user id=\"abc\" />x"),
-            Some(("abc", 26))
-        );
+        assert_eq!(parse_mention("<qqbot-at-user id=\"abc\" />x"), Some(("abc", 26)));
     }
 }

@@ -23,9 +23,7 @@ pub struct Message {
 impl Message {
     /// An empty message.
     pub const fn new() -> Self {
-        Message {
-            segments: Vec::new(),
-        }
+        Message { segments: Vec::new() }
     }
 
     /// A message of the given segments.
@@ -194,25 +192,19 @@ impl fmt::Display for Message {
 
 impl From<&str> for Message {
     fn from(text: &str) -> Self {
-        Message {
-            segments: vec![Segment::Text(text.to_owned())],
-        }
+        Message { segments: vec![Segment::Text(text.to_owned())] }
     }
 }
 
 impl From<String> for Message {
     fn from(text: String) -> Self {
-        Message {
-            segments: vec![Segment::Text(text)],
-        }
+        Message { segments: vec![Segment::Text(text)] }
     }
 }
 
 impl From<Segment> for Message {
     fn from(segment: Segment) -> Self {
-        Message {
-            segments: vec![segment],
-        }
+        Message { segments: vec![segment] }
     }
 }
 
@@ -224,17 +216,13 @@ impl From<Vec<Segment>> for Message {
 
 impl From<Mention> for Message {
     fn from(m: Mention) -> Self {
-        Message {
-            segments: vec![m.into()],
-        }
+        Message { segments: vec![m.into()] }
     }
 }
 
 impl FromIterator<Segment> for Message {
     fn from_iter<I: IntoIterator<Item = Segment>>(iter: I) -> Self {
-        Message {
-            segments: iter.into_iter().collect(),
-        }
+        Message { segments: iter.into_iter().collect() }
     }
 }
 
@@ -261,14 +249,7 @@ mod tests {
     #[test]
     fn builder_merges_text_and_puts_reply_first() {
         let m = Message::new().text("a").text("b").at("1").reply("9");
-        assert_eq!(
-            m.segments(),
-            &[
-                Segment::Reply("9".into()),
-                Segment::Text("ab".into()),
-                Segment::At("1".into())
-            ]
-        );
+        assert_eq!(m.segments(), &[Segment::Reply("9".into()), Segment::Text("ab".into()), Segment::At("1".into())]);
         assert_eq!(m.reply_id(), Some("9"));
         assert_eq!(m.mentions().collect::<Vec<_>>(), vec!["1"]);
         assert_eq!(m.plain_text(), "ab");

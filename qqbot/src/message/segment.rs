@@ -26,10 +26,7 @@ pub struct Media {
 impl Media {
     /// Media at a path, URL or id.
     pub fn new(file: impl Into<String>) -> Self {
-        Media {
-            file: file.into(),
-            ..Default::default()
-        }
+        Media { file: file.into(), ..Default::default() }
     }
 }
 

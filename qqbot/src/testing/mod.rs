@@ -48,9 +48,7 @@ pub struct TestClient {
 
 impl std::fmt::Debug for TestClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestClient")
-            .field("dispatcher", &self.dispatcher)
-            .finish_non_exhaustive()
+        f.debug_struct("TestClient").field("dispatcher", &self.dispatcher).finish_non_exhaustive()
     }
 }
 
@@ -128,19 +126,14 @@ impl TestClient {
     /// Dispatches any event and returns what was sent while it was handled (until it settled).
     pub async fn send_event(&self, event: Event) -> Replies {
         let before = self.bot.sent().len();
-        let handle = self
-            .dispatcher
-            .dispatch(self.bot.clone() as Arc<dyn Bot>, event)
-            .await;
+        let handle = self.dispatcher.dispatch(self.bot.clone() as Arc<dyn Bot>, event).await;
         handle.settled().await;
         Replies(self.bot.sent().split_off(before))
     }
 
     /// Dispatches an event without waiting for it to settle.
     pub async fn dispatch(&self, event: Event) -> crate::command::DispatchHandle {
-        self.dispatcher
-            .dispatch(self.bot.clone() as Arc<dyn Bot>, event)
-            .await
+        self.dispatcher.dispatch(self.bot.clone() as Arc<dyn Bot>, event).await
     }
 
     /// Waits until no event is being handled.
@@ -208,17 +201,9 @@ impl Speaker<'_> {
     pub fn event(&self, message: impl Into<Message>) -> MessageEvent {
         let mut message = message.into();
         if self.mention_bot {
-            message
-                .segments_mut()
-                .insert(0, Segment::At(BOT_ID.to_owned()));
+            message.segments_mut().insert(0, Segment::At(BOT_ID.to_owned()));
         }
-        let mut e = MessageEvent::new(
-            self.client.platform,
-            self.scene,
-            BOT_ID,
-            self.sender.clone(),
-            message,
-        );
+        let mut e = MessageEvent::new(self.client.platform, self.scene, BOT_ID, self.sender.clone(), message);
         e.message_id = self.client.next_message_id();
         e.group_id = self.group_id.clone();
         e.guild_id = self.guild_id.clone();
@@ -229,9 +214,7 @@ impl Speaker<'_> {
 
     /// Sends a message and returns the replies sent while it was handled.
     pub async fn send(&self, message: impl Into<Message>) -> Replies {
-        self.client
-            .send_event(Event::Message(self.event(message)))
-            .await
+        self.client.send_event(Event::Message(self.event(message))).await
     }
 }
 

@@ -88,13 +88,7 @@ impl Bot for RecordingBot {
     }
 
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
-        Box::pin(async move {
-            Ok(self.record(Sent {
-                target: target.clone(),
-                message,
-                in_reply_to: None,
-            }))
-        })
+        Box::pin(async move { Ok(self.record(Sent { target: target.clone(), message, in_reply_to: None })) })
     }
 
     fn reply<'a>(&'a self, event: &'a Event, message: Message) -> BoxFuture<'a, Result<String>> {
@@ -110,11 +104,7 @@ impl Bot for RecordingBot {
                     (target, n.event_id.clone().unwrap_or_default())
                 }
             };
-            Ok(self.record(Sent {
-                target,
-                message,
-                in_reply_to: Some(id),
-            }))
+            Ok(self.record(Sent { target, message, in_reply_to: Some(id) }))
         })
     }
 

@@ -22,21 +22,13 @@ pub struct ConsoleBot {
 impl ConsoleBot {
     /// A bot that prints to standard output; interactive mode prefixes replies with the bot's name and scene.
     pub fn stdout(self_id: impl Into<String>, interactive: bool) -> Self {
-        ConsoleBot {
-            self_id: self_id.into(),
-            interactive,
-            next_id: AtomicU64::new(1),
-        }
+        ConsoleBot { self_id: self_id.into(), interactive, next_id: AtomicU64::new(1) }
     }
 
     fn print(&self, target: &Target, message: &Message) {
         let text = message.to_string();
         let mut out = std::io::stdout().lock();
-        let _ = if self.interactive {
-            writeln!(out, "\r🤖 [{target}] {text}")
-        } else {
-            writeln!(out, "{text}")
-        };
+        let _ = if self.interactive { writeln!(out, "\r🤖 [{target}] {text}") } else { writeln!(out, "{text}") };
         let _ = out.flush();
     }
 }
@@ -53,10 +45,7 @@ impl Bot for ConsoleBot {
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
         Box::pin(async move {
             self.print(target, &message);
-            Ok(format!(
-                "console-{}",
-                self.next_id.fetch_add(1, Ordering::Relaxed)
-            ))
+            Ok(format!("console-{}", self.next_id.fetch_add(1, Ordering::Relaxed)))
         })
     }
 

@@ -34,10 +34,7 @@ pub struct ConsoleAdapter {
 impl ConsoleAdapter {
     /// A console adapter with the given settings.
     pub fn new(config: ConsoleConfig) -> Self {
-        ConsoleAdapter {
-            config,
-            interactive: None,
-        }
+        ConsoleAdapter { config, interactive: None }
     }
 
     /// Forces interactive (banner, prompt) or scripted (replies only) mode instead of detecting a terminal.
@@ -54,9 +51,7 @@ impl Adapter for ConsoleAdapter {
 
     fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
-            let interactive = self
-                .interactive
-                .unwrap_or_else(|| std::io::stdin().is_terminal());
+            let interactive = self.interactive.unwrap_or_else(|| std::io::stdin().is_terminal());
             let bot = Arc::new(ConsoleBot::stdout(self.config.self_id.clone(), interactive));
             let mut state = ConsoleState::new(self.config.clone());
             let lang = sink.lang();

@@ -107,14 +107,7 @@ impl ConsoleState {
     pub fn new(config: ConsoleConfig) -> Self {
         let scene = parse_scene(&config.scene).unwrap_or(Scene::GROUP);
         let role = parse_role(&config.role);
-        ConsoleState {
-            config,
-            scene,
-            role,
-            superuser: false,
-            always_at: false,
-            next_message_id: 1,
-        }
+        ConsoleState { config, scene, role, superuser: false, always_at: false, next_message_id: 1 }
     }
 
     /// The current scene.
@@ -126,10 +119,7 @@ impl ConsoleState {
         match self.scene {
             Scene::GROUP => format!("群 {}", self.config.group_id),
             Scene::C2C => "私聊".to_owned(),
-            Scene::GUILD => format!(
-                "频道 {} 子频道 {}",
-                self.config.guild_id, self.config.channel_id
-            ),
+            Scene::GUILD => format!("频道 {} 子频道 {}", self.config.guild_id, self.config.channel_id),
             _ => format!("频道 {} 私信", self.config.guild_id),
         }
     }
@@ -143,10 +133,7 @@ impl ConsoleState {
         match self.scene {
             Scene::GROUP => format!("{role} of group {}", self.config.group_id),
             Scene::C2C => "in a C2C chat with the bot".to_owned(),
-            Scene::GUILD => format!(
-                "{role} in guild {} channel {}",
-                self.config.guild_id, self.config.channel_id
-            ),
+            Scene::GUILD => format!("{role} in guild {} channel {}", self.config.guild_id, self.config.channel_id),
             _ => format!("in a guild DM (guild {})", self.config.guild_id),
         }
     }
@@ -162,13 +149,7 @@ impl ConsoleState {
 
     pub(crate) fn print_prompt(&self) {
         let at = if self.always_at { " @bot" } else { "" };
-        print!(
-            "[{} {}|{}{}] > ",
-            self.scene,
-            self.config.user_id,
-            self.role_zh(),
-            at
-        );
+        print!("[{} {}|{}{}] > ", self.scene, self.config.user_id, self.role_zh(), at);
         let _ = std::io::stdout().flush();
     }
 
@@ -179,10 +160,7 @@ impl ConsoleState {
             return Input::Nothing;
         }
         let trimmed = line.trim();
-        if let Some(cmd) = trimmed
-            .strip_prefix(':')
-            .or_else(|| trimmed.strip_prefix('：'))
-        {
+        if let Some(cmd) = trimmed.strip_prefix(':').or_else(|| trimmed.strip_prefix('：')) {
             return self.console_command(cmd, lang);
         }
         Input::Message(Event::Message(self.message(line)))
@@ -220,12 +198,7 @@ impl ConsoleState {
                     }
                     self.describe(zh)
                 }
-                None => (if zh {
-                    "用法：:user <id> [昵称]"
-                } else {
-                    "usage: :user <id> [nickname]"
-                })
-                .to_owned(),
+                None => (if zh { "用法：:user <id> [昵称]" } else { "usage: :user <id> [nickname]" }).to_owned(),
             },
             other => match parse_scene(other) {
                 Some(scene) => {
@@ -261,9 +234,7 @@ impl ConsoleState {
             let (before, after) = rest.split_at(pos);
             let sign = after.chars().next().map_or(1, char::len_utf8);
             let after = &after[sign..];
-            let name_end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
+            let name_end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
             let name = &after[..name_end];
             let target = match name {
                 "bot" | "BOT" | "Bot" => Some(self.config.self_id.clone()),
@@ -291,26 +262,15 @@ impl ConsoleState {
             user_id: self.config.user_id.clone(),
             nickname: Some(self.config.nickname.clone()),
             card: None,
-            role: if self.scene.is_private() {
-                Role::Member
-            } else {
-                self.role
-            },
+            role: if self.scene.is_private() { Role::Member } else { self.role },
             is_superuser: self.superuser,
             is_bot: false,
         };
-        let mut event = MessageEvent::new(
-            Platform::Console,
-            self.scene,
-            self.config.self_id.clone(),
-            sender,
-            message,
-        );
+        let mut event = MessageEvent::new(Platform::Console, self.scene, self.config.self_id.clone(), sender, message);
         event.message_id = self.next_message_id.to_string();
         self.next_message_id += 1;
-        event.time = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        event.time =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         match self.scene {
             Scene::GROUP => event.group_id = Some(self.config.group_id.clone()),
             Scene::GUILD => {
@@ -320,8 +280,7 @@ impl ConsoleState {
             Scene::DM => event.guild_id = Some(self.config.guild_id.clone()),
             _ => {}
         }
-        event.to_me = event.scene.is_private()
-            || event.message.mentions().any(|id| id == self.config.self_id);
+        event.to_me = event.scene.is_private() || event.message.mentions().any(|id| id == self.config.self_id);
         event
     }
 }
@@ -354,13 +313,8 @@ mod tests {
         assert!(matches!(s.interpret(":c2c", Lang::ZhCn), Input::Said(_)));
         assert_eq!(s.scene(), Scene::C2C);
         assert!(matches!(s.interpret(":admin", Lang::EnUs), Input::Said(_)));
-        assert!(matches!(
-            s.interpret(":group 555", Lang::ZhCn),
-            Input::Said(_)
-        ));
-        let Input::Message(Event::Message(m)) = s.interpret("hi", Lang::ZhCn) else {
-            panic!("expected a message")
-        };
+        assert!(matches!(s.interpret(":group 555", Lang::ZhCn), Input::Said(_)));
+        let Input::Message(Event::Message(m)) = s.interpret("hi", Lang::ZhCn) else { panic!("expected a message") };
         assert_eq!(m.group_id.as_deref(), Some("555"));
         assert_eq!(m.sender.role, Role::Admin);
         assert!(matches!(s.interpret(":nope", Lang::ZhCn), Input::Said(t) if t.contains(":help")));
