@@ -1,7 +1,5 @@
 //! Who the console user is and where they speak; turns typed lines into events or console commands.
 
-use std::io::Write;
-
 use serde::Deserialize;
 
 use crate::event::{Event, MessageEvent, Platform, Role, Scene, Sender};
@@ -147,10 +145,9 @@ impl ConsoleState {
         }
     }
 
-    pub(crate) fn print_prompt(&self) {
+    pub(crate) fn prompt(&self) -> String {
         let at = if self.always_at { " @bot" } else { "" };
-        print!("[{} {}|{}{}] > ", self.scene, self.config.user_id, self.role_zh(), at);
-        let _ = std::io::stdout().flush();
+        format!("[{} {}|{}{}] > ", self.scene, self.config.user_id, self.role_zh(), at)
     }
 
     /// Turns a typed line into an event or a console command.
