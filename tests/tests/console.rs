@@ -48,7 +48,9 @@ async fn run_script(script: &str, interactive: bool) -> String {
 
 #[tokio::test]
 async fn scripted_mode_prints_each_reply_in_order_and_exits() {
-    let out = run_script("/slow\n/echo 测试 123\n\n:admin\nwhoami\n:c2c\nwhoami\nping\n:group\nping\n@bot ping\n", false).await;
+    let out =
+        run_script("/slow\n/echo 测试 123\n\n:admin\nwhoami\n:c2c\nwhoami\nping\n:group\nping\n@bot ping\n", false)
+            .await;
     assert_eq!(out, "done\n测试 123\n12345 Admin group\n12345 Member c2c\npong\npong\n");
 }
 

@@ -375,5 +375,8 @@ async fn the_bots_own_messages_are_not_commands() {
 async fn help_lists_every_command_with_its_usage() {
     let c = client(vec![ban::command(), echo::command(), add::command()]);
     let help = qqbot::command::help_text(c.dispatcher().commands(), qqbot::i18n::Lang::ZhCn);
-    assert_eq!(help, "可用命令：\n/禁言 <target:@用户> <minutes:整数> [reason:文字] — 禁言某人\n/echo <text:文字>\nadd");
+    assert_eq!(
+        help,
+        "可用命令：\n/禁言 <target:@用户> <minutes:整数> [reason:文字] — 禁言某人\n/echo <text:文字>\nadd"
+    );
 }

@@ -118,7 +118,7 @@ impl Adapter for ConsoleAdapter {
                     }
                     state::Input::Nothing => {}
                     state::Input::Message(event) => {
-                        let handle = sink.dispatch(bot.clone(), event).await;
+                        let handle = sink.dispatch(bot.clone(), *event).await;
                         handle.settled().await;
                     }
                 }

@@ -62,7 +62,7 @@ pub(crate) const HELP: &str = "\
 #[derive(Debug)]
 pub(crate) enum Input {
     /// A message to the bot.
-    Message(Event),
+    Message(Box<Event>),
     /// A console command's answer, to show in interactive mode.
     Said(String),
     /// An empty line.
@@ -160,7 +160,7 @@ impl ConsoleState {
         if let Some(cmd) = trimmed.strip_prefix(':').or_else(|| trimmed.strip_prefix('：')) {
             return self.console_command(cmd, lang);
         }
-        Input::Message(Event::Message(self.message(line)))
+        Input::Message(Box::new(Event::Message(self.message(line))))
     }
 
     fn console_command(&mut self, cmd: &str, lang: Lang) -> Input {
@@ -311,7 +311,8 @@ mod tests {
         assert_eq!(s.scene(), Scene::C2C);
         assert!(matches!(s.interpret(":admin", Lang::EnUs), Input::Said(_)));
         assert!(matches!(s.interpret(":group 555", Lang::ZhCn), Input::Said(_)));
-        let Input::Message(Event::Message(m)) = s.interpret("hi", Lang::ZhCn) else { panic!("expected a message") };
+        let Input::Message(event) = s.interpret("hi", Lang::ZhCn) else { panic!("expected a message") };
+        let Event::Message(m) = *event else { panic!("expected a message event") };
         assert_eq!(m.group_id.as_deref(), Some("555"));
         assert_eq!(m.sender.role, Role::Admin);
         assert!(matches!(s.interpret(":nope", Lang::ZhCn), Input::Said(t) if t.contains(":help")));
