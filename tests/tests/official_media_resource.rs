@@ -132,6 +132,23 @@ async fn traversal_absolute_paths_and_foreign_names_get_404() {
 }
 
 #[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = ResourceServerOptions::local(dir.path());
+    options.http.header_read_timeout = Duration::from_millis(200);
+    let server = ResourceServer::start(options).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr()).await.unwrap();
+    let started = Instant::now();
+    stream.write_all(b"GET /resource/x HTTP/1.1\r\nHost: 127.0.0.1\r\n").await.unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the server kept a half-sent request open for 5 s");
+    assert!(started.elapsed() >= Duration::from_millis(150), "closed too early: {:?}", started.elapsed());
+    // A well-behaved client on the same server is still answered.
+    assert_eq!(raw_get(server.local_addr().port(), "/resource/").await.0, 404);
+}
+
+#[tokio::test]
 async fn files_expire_and_are_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let mut options = ResourceServerOptions::local(dir.path());

@@ -30,28 +30,33 @@ pub enum MediaLocation {
 }
 
 impl MediaLocation {
-    /// Reads `media.file`, or `media.url` when `file` is empty.
+    /// Reads `media.file`, or `media.url` when `file` is empty or names no local file (as on received media,
+    /// whose `file` is a platform id): so a received picture can be sent on as it is.
     pub fn of(media: &Media) -> Result<MediaLocation> {
+        let url = media.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
         let file = media.file.trim();
-        let file = if file.is_empty() { media.url.as_deref().map(str::trim).unwrap_or_default() } else { file };
-        if file.is_empty() {
-            return Err(MediaError::Empty.into());
-        }
+        let file = match (file.is_empty(), url) {
+            (true, Some(url)) => url,
+            (true, None) => return Err(MediaError::Empty.into()),
+            (false, _) => file,
+        };
         if let Some(data) = file.strip_prefix("base64://") {
             return Ok(MediaLocation::Inline(data.to_owned()));
         }
-        let lower = file.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
+        if has_prefix_ignoring_case(file, "http://") || has_prefix_ignoring_case(file, "https://") {
             return Ok(MediaLocation::Remote(file.to_owned()));
         }
-        if lower.starts_with("file://") {
+        if has_prefix_ignoring_case(file, "file://") {
             let path = url::Url::parse(file)
                 .ok()
                 .and_then(|u| u.to_file_path().ok())
                 .ok_or_else(|| MediaError::NotFound { file: describe_file(file) })?;
             return Ok(MediaLocation::Local(path));
         }
-        Ok(MediaLocation::Local(PathBuf::from(file)))
+        match url {
+            Some(url) if !Path::new(file).exists() => MediaLocation::of(&Media::new(url)),
+            _ => Ok(MediaLocation::Local(PathBuf::from(file))),
+        }
     }
 
     /// The extension the location's name suggests (`png` for `a/b.PNG`), if any.
@@ -90,6 +95,10 @@ pub async fn load_location(location: &MediaLocation) -> Result<LoadedMedia> {
     };
     let extension = sniff_extension(&bytes).map(str::to_owned).or_else(|| location.extension());
     Ok(LoadedMedia { bytes, extension })
+}
+
+fn has_prefix_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes().get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn decode_inline(data: &str) -> Result<Vec<u8>, MediaError> {
@@ -175,6 +184,9 @@ mod tests {
         let from_url = Media { url: Some("https://e.com/x.jpg".into()), ..Media::default() };
         assert_eq!(MediaLocation::of(&from_url).unwrap(), MediaLocation::Remote("https://e.com/x.jpg".into()));
         assert!(MediaLocation::of(&Media::default()).is_err());
+        assert_eq!(location("http://中文.example/a.png"), MediaLocation::Remote("http://中文.example/a.png".into()));
+        let received = Media { url: Some("https://e.com/r.jpg".into()), ..Media::new("ABCDEF.image") };
+        assert_eq!(MediaLocation::of(&received).unwrap(), MediaLocation::Remote("https://e.com/r.jpg".into()));
     }
 
     #[test]

@@ -22,6 +22,8 @@ use super::error::MediaError;
 /// [official.resource.http]
 /// route_prefix = "/resource"
 /// max_file_size = 67108864
+/// header_read_timeout_secs = 10
+/// connection_timeout_secs = 120
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -61,6 +63,9 @@ impl Default for ResourceServerOptions {
 }
 
 /// Options of the HTTP server that serves the files (seed 000's `http_server_options`).
+///
+/// The server faces the internet, so slow clients are cut off: one that has not sent its request headers within
+/// `header_read_timeout_secs`, and any connection older than `connection_timeout_secs`, is closed.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpServerOptions {
@@ -68,11 +73,22 @@ pub struct HttpServerOptions {
     pub route_prefix: String,
     /// The largest file accepted for serving, in bytes; default 64 MiB.
     pub max_file_size: u64,
+    /// How long a client may take to send a request's headers; default 10 s.
+    #[serde(rename = "header_read_timeout_secs", deserialize_with = "seconds")]
+    pub header_read_timeout: Duration,
+    /// How long one connection may stay open, keep-alive included; default 2 minutes.
+    #[serde(rename = "connection_timeout_secs", deserialize_with = "seconds")]
+    pub connection_timeout: Duration,
 }
 
 impl Default for HttpServerOptions {
     fn default() -> Self {
-        HttpServerOptions { route_prefix: "/resource".into(), max_file_size: super::load::MAX_MEDIA_BYTES }
+        HttpServerOptions {
+            route_prefix: "/resource".into(),
+            max_file_size: super::load::MAX_MEDIA_BYTES,
+            header_read_timeout: Duration::from_secs(10),
+            connection_timeout: Duration::from_secs(120),
+        }
     }
 }
 
@@ -134,11 +150,15 @@ impl ResourceServerOptions {
                 });
             }
         }
-        if self.ttl.is_zero() || self.sweep_interval.is_zero() {
-            return Err(MediaError::InvalidOption {
-                option: "ttl_secs / sweep_interval_secs",
-                message: "must be more than 0 seconds".into(),
-            });
+        for (option, value) in [
+            ("ttl_secs", self.ttl),
+            ("sweep_interval_secs", self.sweep_interval),
+            ("http.header_read_timeout_secs", self.http.header_read_timeout),
+            ("http.connection_timeout_secs", self.http.connection_timeout),
+        ] {
+            if value.is_zero() {
+                return Err(MediaError::InvalidOption { option, message: "must be more than 0 seconds".into() });
+            }
         }
         Ok(prefix.to_owned())
     }

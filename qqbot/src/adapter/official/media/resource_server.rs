@@ -4,14 +4,17 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, LazyLock, Weak};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, Response, StatusCode, Uri, header};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::sync::{Mutex, watch};
 
 use super::error::MediaError;
-use super::options::ResourceServerOptions;
+use super::options::{HttpServerOptions, ResourceServerOptions};
 use super::resource_store::ResourceStore;
 use super::sniff::content_type;
 use crate::error::Result;
@@ -84,15 +87,7 @@ impl ResourceServer {
         let app = axum::Router::new()
             .fallback(serve_file)
             .with_state(Arc::new(Route { store: Arc::clone(&store), prefix: format!("{prefix}/") }));
-        let mut stopped_serve = stopped.clone();
-        tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped_serve.wait_for(|stop| *stop).await;
-            };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-                tracing::error!(error = %e, "the resource server stopped");
-            }
-        });
+        tokio::spawn(accept_until_stopped(listener, app, options.http.clone(), stopped.clone()));
         tokio::spawn(sweep_until_stopped(Arc::clone(&store), options.sweep_interval, stopped));
 
         tracing::info!(addr = %local_addr, dir = %store.dir().display(), base_url = %base_url, "resource server started");
@@ -186,11 +181,48 @@ fn status(code: StatusCode) -> Response<Body> {
     response
 }
 
-async fn sweep_until_stopped(
-    store: Arc<ResourceStore>,
-    every: std::time::Duration,
+/// Accepts connections until the server is dropped. Each connection is served by hyper with a header read
+/// timeout and a lifetime limit, so slow or idle clients cannot pile up on a server that faces the internet.
+async fn accept_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    http: HttpServerOptions,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let stop = async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    tokio::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            () = &mut stop => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little instead of spinning.
+                    tracing::warn!(error = %e, "the resource server cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let (header_timeout, lifetime) = (http.header_read_timeout, http.connection_timeout);
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            match tokio::time::timeout(lifetime, connection).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::debug!(error = %e, "resource server connection ended with an error"),
+                Err(_) => tracing::debug!("resource server connection closed after connection_timeout"),
+            }
+        });
+    }
+}
+
+async fn sweep_until_stopped(store: Arc<ResourceStore>, every: Duration, mut stopped: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stop = async move {
