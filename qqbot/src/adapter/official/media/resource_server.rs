@@ -58,7 +58,8 @@ impl ResourceServer {
 
     async fn bind(mut options: ResourceServerOptions, prefix: String) -> Result<ResourceServer> {
         let addr = format!("{}:{}", options.host, options.port);
-        let listener = tokio::net::TcpListener::bind(&addr)
+        // The (host, port) form also takes IPv6 hosts such as `::` without brackets.
+        let listener = tokio::net::TcpListener::bind((options.host.as_str(), options.port))
             .await
             .map_err(|source| MediaError::Bind { addr: addr.clone(), source })?;
         let local_addr = listener.local_addr().map_err(|source| MediaError::Bind { addr, source })?;
