@@ -58,6 +58,20 @@ pub(crate) fn segment(id: &str) -> String {
     out
 }
 
+/// A transport error with its causes (`error sending request: tcp connect error: Connection refused`), without
+/// the URL (which may carry ids).
+pub(crate) fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
 impl Rest {
     pub(crate) fn new(http: reqwest::Client, base: String, creds: Arc<Credentials>) -> Self {
         Rest { http, base, creds }
@@ -94,16 +108,10 @@ impl Rest {
                     req.multipart(form)
                 }
             };
-            let resp = req
-                .send()
-                .await
-                .map_err(|e| Error::adapter(OfficialError::transport(label, e.without_url().to_string())))?;
+            let resp = req.send().await.map_err(|e| Error::adapter(OfficialError::transport(label, describe(e))))?;
             let status = resp.status().as_u16();
             let trace_id = resp.headers().get("X-Tps-trace-ID").and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let bytes = resp
-                .bytes()
-                .await
-                .map_err(|e| Error::adapter(OfficialError::transport(label, e.without_url().to_string())))?;
+            let bytes = resp.bytes().await.map_err(|e| Error::adapter(OfficialError::transport(label, describe(e))))?;
             tracing::debug!(endpoint = %label, status, elapsed_ms = started.elapsed().as_millis() as u64, trace_id = ?trace_id, "official API call");
             let json: Value =
                 if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
