@@ -45,6 +45,7 @@ pub mod i18n;
 pub mod logging;
 pub mod message;
 pub mod testing;
+pub mod tls;
 
 pub use api::{Bot, Target};
 pub use app::App;
