@@ -466,8 +466,10 @@ impl SessionManager {
     /// Every session `filter` selects.
     pub async fn list(&self, filter: &SessionFilter) -> Result<Vec<SessionObject>> {
         let now = self.now_ms();
-        let records = self.inner.store.list(filter).await?;
-        Ok(records.iter().filter(|r| !r.is_collectable(now)).map(SessionRecord::object).collect())
+        let mut records = self.inner.store.list(filter).await?;
+        records.retain(|r| !r.is_collectable(now));
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(records.iter().map(SessionRecord::object).collect())
     }
 
     /// Sets a session's status (seed 003's `set_status`): INACTIVE ends it; ACTIVE and HANGING count as an
