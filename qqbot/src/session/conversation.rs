@@ -88,10 +88,16 @@ impl Waiters {
 
     /// Offers a message to the waiting handlers: the oldest waiter on the sender's conversation whose filter
     /// accepts it takes it, then the oldest waiter for anyone in that conversation.
+    #[inline]
     pub(crate) fn offer(&self, event: Event) -> Offer {
         if self.count.load(Ordering::SeqCst) == 0 {
             return Offer::Declined(event);
         }
+        self.offer_to_waiters(event)
+    }
+
+    #[inline(never)]
+    fn offer_to_waiters(&self, event: Event) -> Offer {
         let mut m = match event {
             Event::Message(m) if !m.is_self => m,
             other => return Offer::Declined(other),
