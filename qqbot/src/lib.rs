@@ -44,6 +44,7 @@ pub mod event;
 pub mod i18n;
 pub mod logging;
 pub mod message;
+pub mod session;
 pub mod testing;
 pub mod tls;
 
@@ -75,6 +76,7 @@ pub mod prelude {
         RawEvent, Role, Scene, Sender,
     };
     pub use crate::message::{Message, Segment, at};
+    pub use crate::session::{Scope, Session, SessionManager, SessionObject, SessionStatus};
     pub use qqbot_macros::{command, on_event};
 }
 
