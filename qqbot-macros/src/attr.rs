@@ -256,13 +256,13 @@ impl CommandArgs {
                 "`matching` applies to trigger words, and this command has none",
             ));
         }
-        if let Some((_, span)) = &args.admin_error_msg {
-            if !matches!(args.admin, Some((true, _))) {
-                return Err(syn::Error::new(
-                    *span,
-                    "`admin_error_msg` is only replied to non-admins of an admin-only command: add `admin = true`",
-                ));
-            }
+        if let Some((_, span)) = &args.admin_error_msg
+            && !matches!(args.admin, Some((true, _)))
+        {
+            return Err(syn::Error::new(
+                *span,
+                "`admin_error_msg` is only replied to non-admins of an admin-only command: add `admin = true`",
+            ));
         }
         Ok(args)
     }

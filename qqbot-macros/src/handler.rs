@@ -75,11 +75,11 @@ fn doc_text(func: &ItemFn) -> String {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let syn::Meta::NameValue(nv) = &attr.meta {
-            if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
-                let v = s.value();
-                lines.push(v.strip_prefix(' ').unwrap_or(&v).trim_end().to_owned());
-            }
+        if let syn::Meta::NameValue(nv) = &attr.meta
+            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+        {
+            let v = s.value();
+            lines.push(v.strip_prefix(' ').unwrap_or(&v).trim_end().to_owned());
         }
     }
     while lines.first().is_some_and(|l| l.is_empty()) {

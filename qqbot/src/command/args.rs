@@ -241,10 +241,10 @@ impl std::fmt::Display for At {
 impl FromArg for At {
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
         let token = args.next_token().ok_or(ArgError::missing(ArgKindText::User))?;
-        if let Some((id, len)) = crate::message::parse_mention(token) {
-            if len == token.len() {
-                return Ok(At(id.to_owned()));
-            }
+        if let Some((id, len)) = crate::message::parse_mention(token)
+            && len == token.len()
+        {
+            return Ok(At(id.to_owned()));
         }
         let bare = token.strip_prefix('@').or_else(|| token.strip_prefix('＠')).unwrap_or(token);
         let bare = ascii_fold(bare);

@@ -98,11 +98,11 @@ impl Matcher {
         };
 
         let token_end = treated.find(char::is_whitespace).unwrap_or(treated.len());
-        if token_end > 0 {
-            if let Some(cmds) = self.first_token.get(&treated[..token_end]) {
-                for &c in cmds {
-                    push(&mut out, c, token_end, None);
-                }
+        if token_end > 0
+            && let Some(cmds) = self.first_token.get(&treated[..token_end])
+        {
+            for &c in cmds {
+                push(&mut out, c, token_end, None);
             }
         }
 
@@ -129,18 +129,18 @@ impl Matcher {
             }
         }
 
-        if let Some((set, owners)) = &self.regexes {
-            if set.is_match(treated) {
-                for idx in set.matches(treated).iter() {
-                    let (c, j) = owners[idx];
-                    if out.iter().any(|cand| cand.cmd == c) {
-                        continue;
-                    }
-                    let regex = &commands[c as usize].regex[j];
-                    if let Some(caps) = regex.captures(treated) {
-                        let end = caps.get(0).map_or(0, |m| m.end());
-                        push(&mut out, c, end, Some(Captures::from_regex(regex, &caps)));
-                    }
+        if let Some((set, owners)) = &self.regexes
+            && set.is_match(treated)
+        {
+            for idx in set.matches(treated).iter() {
+                let (c, j) = owners[idx];
+                if out.iter().any(|cand| cand.cmd == c) {
+                    continue;
+                }
+                let regex = &commands[c as usize].regex[j];
+                if let Some(caps) = regex.captures(treated) {
+                    let end = caps.get(0).map_or(0, |m| m.end());
+                    push(&mut out, c, end, Some(Captures::from_regex(regex, &caps)));
                 }
             }
         }

@@ -642,7 +642,7 @@ impl SessionManager {
                     Ok(_) => failures = 0,
                     Err(e) => {
                         // One line when the store first fails, then one a minute or so, not one per tick.
-                        if failures % 120 == 0 {
+                        if failures.is_multiple_of(120) {
                             tracing::warn!("the session collector could not reach the store: {e}");
                         }
                         failures += 1;

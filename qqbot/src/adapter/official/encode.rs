@@ -109,17 +109,15 @@ pub fn plan(message: &Message, scene: Scene) -> Result<Vec<Part>> {
             }
         }
     }
-    if guild {
-        if let Some((kind, _)) = media.iter().find(|(k, _)| *k != MediaKind::Image) {
-            return Err(unsupported(format!(
-                "sending {} to guild channels or DMs (they take pictures only)",
-                match kind {
-                    MediaKind::Voice => "voice",
-                    MediaKind::Video => "video",
-                    _ => "files",
-                }
-            )));
-        }
+    if guild && let Some((kind, _)) = media.iter().find(|(k, _)| *k != MediaKind::Image) {
+        return Err(unsupported(format!(
+            "sending {} to guild channels or DMs (they take pictures only)",
+            match kind {
+                MediaKind::Voice => "voice",
+                MediaKind::Video => "video",
+                _ => "files",
+            }
+        )));
     }
 
     let mut parts: Vec<Part> = Vec::new();
