@@ -99,7 +99,9 @@ impl EventSink {
 /// Builds the adapters `qqbot.toml` and the environment ask for. Empty when none is configured (the `App` then
 /// falls back to the console sandbox).
 pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
-    let adapters: Vec<Box<dyn Adapter>> = Vec::new();
-    let _ = config;
+    let mut adapters: Vec<Box<dyn Adapter>> = Vec::new();
+    if let Some(onebot) = onebot::OneBotAdapter::from_config(config)? {
+        adapters.push(Box::new(onebot));
+    }
     Ok(adapters)
 }
