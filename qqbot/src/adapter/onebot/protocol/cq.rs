@@ -93,8 +93,8 @@ fn text_pair(text: String) -> (String, Map<String, Value>) {
     ("text".to_owned(), data)
 }
 
-fn parse_into(s: &str, segs: &mut Vec<Segment>, mut err: Option<&mut Option<CqError>>) {
-    if let Some(err) = err.as_deref_mut() {
+fn parse_into(s: &str, segs: &mut Vec<Segment>, err: Option<&mut Option<CqError>>) {
+    if let Some(err) = err {
         let mut rest = s;
         let mut offset = 0;
         while let Some(pos) = rest.find("[CQ:") {
