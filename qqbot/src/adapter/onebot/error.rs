@@ -14,14 +14,6 @@ pub enum OneBotError {
         /// The action.
         action: String,
     },
-    /// Connecting (or the WebSocket handshake) failed.
-    #[error("cannot connect to {uri}: {reason}")]
-    Connect {
-        /// Where (without the query string, which may hold the token).
-        uri: String,
-        /// Why.
-        reason: String,
-    },
     /// The retry policy gave up reconnecting.
     #[error("gave up reconnecting to {uri} after {attempts} attempts ({policy}); last error: {last}")]
     GaveUp {

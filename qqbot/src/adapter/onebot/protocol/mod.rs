@@ -6,5 +6,6 @@ pub mod cq;
 pub mod event;
 pub mod frame;
 pub mod id;
+pub mod inspect;
 pub mod quick_op;
 pub mod segment;

@@ -250,6 +250,13 @@ impl ReadState {
                 ),
             },
             Ok(Frame::Event(ev)) => {
+                let known = ["message", "message_sent", "notice", "request", "meta_event"];
+                if let Some(post_type) = ev.post_type.as_deref().filter(|p| !known.contains(p)) {
+                    tracing::warn!(
+                        target: "qqbot::onebot", link = %self.link.label(),
+                        "unknown post_type `{post_type}`; delivered as a raw event"
+                    );
+                }
                 let self_id = ev.self_id.as_ref().map(Id::as_str).unwrap_or_default().to_owned();
                 if ev.meta_event_type.as_deref() == Some("heartbeat") {
                     let interval = ev.interval.as_ref().and_then(Id::as_i64).filter(|i| *i > 0);

@@ -154,9 +154,7 @@ async fn connect(
             403 => "HTTP 403: wrong access token; check `token`".to_owned(),
             s => format!("HTTP {s} instead of a WebSocket upgrade"),
         }),
-        Ok(Err(e)) => {
-            Err(OneBotError::Connect { uri: loggable(&fwd.uri).to_owned(), reason: e.to_string() }.to_string())
-        }
+        Ok(Err(e)) => Err(e.to_string()),
         Ok(Ok((ws, _))) => Ok(ws),
     }
 }
