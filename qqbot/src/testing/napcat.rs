@@ -175,11 +175,21 @@ impl FakeNapCat {
         Ok(fake)
     }
 
+    /// Sets where [`FakeNapCat::post`] sends events (the bot's HTTP POST receiver).
+    pub fn post_to(&mut self, url: impl Into<String>) {
+        self.post_url = Some(url.into());
+    }
+
     /// Opens one more reverse-WebSocket connection to the bot (reverse mode).
     pub async fn connect(&mut self) -> Result<(), String> {
         let url = self.reverse_url.clone().ok_or("not in reverse mode")?;
+        let before = self.connections_accepted();
         let task = ws::connect_reverse(&url, self.shared.clone()).await?;
         self.tasks.push(task);
+        // Return once the connection can carry pushes.
+        if !self.wait_connections(before + 1, Duration::from_secs(10)).await {
+            return Err("connected, but the connection closed at once".into());
+        }
         Ok(())
     }
 
@@ -267,7 +277,8 @@ impl FakeNapCat {
         }
     }
 
-    /// Stops answering actions (they are still recorded) until called with `false`.
+    /// Stops answering actions (they are still recorded) and sending heartbeats until called with `false`: a
+    /// stuck implementation that keeps its sockets open.
     pub fn stall(&self, stalled: bool) {
         self.shared.stalled.store(stalled, Ordering::Relaxed);
     }

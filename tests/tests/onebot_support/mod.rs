@@ -15,13 +15,17 @@ use tokio::sync::mpsc;
 pub const WAIT: Duration = Duration::from_secs(10);
 
 /// `/echo <text>` replies the text; `/api` replies the bot's nickname from `get_login_info`; `/fail` replies the
-/// error of an action NapCat does not have.
+/// error of an action NapCat does not have; `/slow` replies `late` after 300 ms.
 pub fn app() -> App {
     App::empty()
         .command(BotCommand::new("echo").word("/echo").handler(|ctx: Ctx| async move { ctx.args().to_owned() }))
         .command(BotCommand::new("api").word("/api").handler(|ctx: Ctx| async move {
             let info = ctx.onebot()?.call("get_login_info", serde_json::json!({})).await?;
             Ok::<_, qqbot::Error>(format!("nickname={}", info["nickname"].as_str().unwrap_or("?")))
+        }))
+        .command(BotCommand::new("slow").word("/slow").handler(|_ctx: Ctx| async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            "late"
         }))
         .command(BotCommand::new("fail").word("/fail").handler(|ctx: Ctx| async move {
             match ctx.onebot()?.call("no_such_action", serde_json::json!({})).await {

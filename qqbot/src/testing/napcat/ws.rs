@@ -134,6 +134,9 @@ where
                 None => break,
             },
             _ = beat.tick(), if heartbeat.is_some() => {
+                if shared.stalled.load(Ordering::Relaxed) {
+                    continue;
+                }
                 let ms = heartbeat.map_or(0, |d| d.as_millis() as u64);
                 let hb = json!({"time": 1_700_000_000, "self_id": sid, "post_type": "meta_event", "meta_event_type": "heartbeat",
                     "status": {"online": true, "good": true}, "interval": ms});

@@ -49,7 +49,18 @@ fn message_event(ev: OneBotEvent, self_id: String) -> Event {
         }
         _ => (Scene::C2C, None, None),
     };
-    let message = ev.message.as_ref().map(|m| m.to_message()).unwrap_or_default();
+    let message = match &ev.message {
+        Some(super::segment::WireMessage::Cq(s)) => super::cq::parse_strict(s).unwrap_or_else(|e| {
+            tracing::warn!(
+                target: "qqbot::onebot",
+                "message {} has a malformed CQ code ({e}); that part is kept as text",
+                ev.message_id.as_ref().map_or("?", Id::as_str)
+            );
+            super::cq::parse(s)
+        }),
+        Some(m) => m.to_message(),
+        None => crate::message::Message::new(),
+    };
     let user_id = ev
         .sender
         .as_ref()

@@ -1,0 +1,58 @@
+//! The hello bot over OneBot v11 (NapCat, Lagrange, go-cqhttp, LLOneBot).
+//!
+//! Configure it in `qqbot.toml`:
+//!
+//! ```toml
+//! [onebot]
+//! uri = "ws://127.0.0.1:3001"   # NapCat's WebSocket server (网络配置 → WebSocket 服务器)
+//! token = "your-token"          # the same token as in NapCat
+//! ```
+//!
+//! or, overriding the file, with the environment:
+//!
+//! ```text
+//! QQBOT_ONEBOT_URI=ws://127.0.0.1:3001 QQBOT_ONEBOT_TOKEN=your-token cargo run --release --example onebot
+//! QQBOT_ONEBOT_LISTEN=127.0.0.1:8080 cargo run --release --example onebot   # NapCat WebSocket 客户端 → ws://127.0.0.1:8080/onebot/v11/ws
+//! ```
+//!
+//! Without any of them it starts the console sandbox.
+
+use qqbot::prelude::*;
+
+/// 复读：/echo <文字>
+fn echo() -> BotCommand {
+    BotCommand::new("echo")
+        .word("/echo")
+        .help("复读：/echo <文字>")
+        .handler(|ctx: Ctx| async move { ctx.args().to_owned() })
+}
+
+/// 打个招呼
+fn hello() -> BotCommand {
+    BotCommand::new("hello")
+        .word("你好")
+        .word("/hello")
+        .help("打个招呼")
+        .handler(|ctx: Ctx| async move { format!("你好，{}！", ctx.sender().name()) })
+}
+
+/// 机器人账号信息（OneBot API 示例）
+fn whoami() -> BotCommand {
+    BotCommand::new("whoami").word("/whoami").help("机器人账号信息").handler(|ctx: Ctx| async move {
+        let info = ctx.onebot()?.call("get_login_info", serde_json::json!({})).await?;
+        Ok::<_, qqbot::Error>(format!("我是 {}（{}）", info["nickname"].as_str().unwrap_or("?"), info["user_id"]))
+    })
+}
+
+fn main() -> qqbot::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        App::empty()
+            .command(echo())
+            .command(hello())
+            .command(whoami())
+            .with_config(qqbot::config::Config::load()?)?
+            .run()
+            .await
+    })
+}
