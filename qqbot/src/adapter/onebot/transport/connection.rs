@@ -88,7 +88,8 @@ struct Pending {
     reply: oneshot::Sender<Reply>,
 }
 
-/// Runs one connection until it ends. `role` says whether it carries calls, events or both.
+/// Runs one connection until it ends. `role` says whether it carries calls, events or both. Returns why it
+/// ended and how many non-meta events it delivered.
 pub(crate) async fn run<S>(
     ws: WebSocketStream<S>,
     role: Role,
@@ -97,7 +98,7 @@ pub(crate) async fn run<S>(
     delivery: Delivery,
     sink: EventSink,
     options: ConnOptions,
-) -> Ended
+) -> (Ended, u64)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
@@ -106,7 +107,7 @@ where
     let mut ws = ws;
     let mut pending: HashMap<u64, Pending> = HashMap::new();
     let mut inserted = 0u32;
-    let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, heartbeat: None };
+    let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, heartbeat: None, events: 0 };
     let mut last_frame = Instant::now();
     let silence = tokio::time::sleep(Duration::from_secs(3600));
     tokio::pin!(silence);
@@ -207,10 +208,11 @@ where
     if !matches!(ended, Ended::Failed(_) | Ended::Silent(_)) {
         let _ = tokio::time::timeout(Duration::from_millis(200), ws.close(None)).await;
     }
+    let events = state.events;
     if ended != Ended::Shutdown {
         state.disconnected(&ended).await;
     }
-    ended
+    (ended, events)
 }
 
 /// The reading side's state.
@@ -222,6 +224,8 @@ struct ReadState {
     cached: Option<(String, Arc<dyn crate::api::Bot>)>,
     /// The heartbeat interval the implementation announced.
     heartbeat: Option<Duration>,
+    /// Events other than meta events delivered so far.
+    events: u64,
 }
 
 impl ReadState {
@@ -261,6 +265,9 @@ impl ReadState {
                 if ev.meta_event_type.as_deref() == Some("heartbeat") {
                     let interval = ev.interval.as_ref().and_then(Id::as_i64).filter(|i| *i > 0);
                     self.heartbeat = interval.map(|ms| Duration::from_millis(ms as u64));
+                }
+                if ev.post_type.as_deref() != Some("meta_event") {
+                    self.events += 1;
                 }
                 let event = to_event(*ev, self.link.known_self_id().unwrap_or(""));
                 self.deliver(&self_id, event).await;

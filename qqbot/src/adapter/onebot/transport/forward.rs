@@ -16,9 +16,9 @@ use crate::adapter::EventSink;
 use crate::error::{Error, Result};
 use crate::retry::{RetryPolicy, RetryState};
 
-/// A connection that lived this long counts as a success: the next reconnect is immediate and the retry
-/// policy starts over. Shorter ones count as failed attempts, so a server that accepts and drops at once is not
-/// hammered.
+/// A connection that lived this long, or delivered an event, counts as a success: the next reconnect is
+/// immediate and the retry policy starts over. Others count as failed attempts, so a server that accepts and
+/// drops at once is not hammered.
 const STABLE: Duration = Duration::from_secs(5);
 
 /// Settings of one forward connection.
@@ -70,7 +70,7 @@ pub(crate) async fn run(
                 }
                 ever_connected = true;
                 let started = Instant::now();
-                let ended = connection::run(
+                let (ended, events) = connection::run(
                     ws,
                     Role::Universal,
                     link.clone(),
@@ -85,7 +85,7 @@ pub(crate) async fn run(
                     return Ok(());
                 }
                 tracing::warn!(target: "qqbot::onebot", "disconnected from {label}: {ended}; reconnecting");
-                if started.elapsed() >= STABLE {
+                if events > 0 || started.elapsed() >= STABLE {
                     retry.reset();
                     continue;
                 }
