@@ -15,46 +15,24 @@
 //! QQBOT_ONEBOT_LISTEN=127.0.0.1:8080 cargo run --release --example onebot   # NapCat WebSocket 客户端 → ws://127.0.0.1:8080/onebot/v11/ws
 //! ```
 //!
-//! Without any of them it starts the console sandbox.
+//! Without any of them it starts the console sandbox. The commands are the hello bot's (`examples/common`), plus
+//! `/whoami`, which calls the OneBot API.
+
+#[path = "common/hello_commands.rs"]
+mod hello_commands;
 
 use qqbot::prelude::*;
 
-/// 复读：/echo <文字>
-fn echo() -> BotCommand {
-    BotCommand::new("echo")
-        .word("/echo")
-        .help("复读：/echo <文字>")
-        .handler(|ctx: Ctx| async move { ctx.args().to_owned() })
-}
-
-/// 打个招呼
-fn hello() -> BotCommand {
-    BotCommand::new("hello")
-        .word("你好")
-        .word("/hello")
-        .help("打个招呼")
-        .handler(|ctx: Ctx| async move { format!("你好，{}！", ctx.sender().name()) })
-}
-
-/// 机器人账号信息（OneBot API 示例）
-fn whoami() -> BotCommand {
-    BotCommand::new("whoami").word("/whoami").help("机器人账号信息").handler(|ctx: Ctx| async move {
-        let info = ctx.onebot()?.call("get_login_info", serde_json::json!({})).await?;
-        Ok::<_, qqbot::Error>(format!("我是 {}（{}）", info["nickname"].as_str().unwrap_or("?"), info["user_id"]))
-    })
+/// 机器人账号信息（OneBot API 示例）/ the bot account, from the OneBot API
+#[command("/whoami")]
+async fn whoami(ctx: Ctx) -> qqbot::Result<String> {
+    let info = ctx.onebot()?.call("get_login_info", serde_json::json!({})).await?;
+    Ok(format!("我是 {}（{}）", info["nickname"].as_str().unwrap_or("?"), info["user_id"]))
 }
 
 fn main() -> qqbot::Result<()> {
     // One thread: per-event work is a few microseconds, and a single-threaded runtime spares the cross-thread
     // wake-ups (about 1.6× the throughput of a multi-threaded runtime on the shared 2-core bench machine).
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async {
-        App::empty()
-            .command(echo())
-            .command(hello())
-            .command(whoami())
-            .with_config(qqbot::config::Config::load()?)?
-            .run()
-            .await
-    })
+    runtime.block_on(async { App::from_env()?.state(hello_commands::CheckIns::default()).run().await })
 }

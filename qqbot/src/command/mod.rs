@@ -1,7 +1,7 @@
 //! Commands: the [`BotCommand`] registration object, the matcher index, typed arguments, extractors and the
 //! dispatcher.
 //!
-//! Most bots declare commands with [`#[command]`](crate::command) and never touch this module directly.
+//! Most bots declare commands with [`#[command]`](macro@crate::command) and never touch this module directly.
 
 mod args;
 mod bot_command;

@@ -3,7 +3,7 @@
 use futures_util::future::BoxFuture;
 
 use crate::error::Result;
-use crate::message::Media;
+use crate::message::{Media, Segment};
 
 /// What kind of media is being prepared; the official files endpoint's `file_type` is 1, 2, 3, 4 in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +28,17 @@ impl MediaKind {
             MediaKind::File => 4,
         }
     }
+
+    /// The kind and media of a media segment (`Image`, `Record`, `Video`, `File`); `None` for other segments.
+    pub fn of_segment(segment: &Segment) -> Option<(MediaKind, &Media)> {
+        match segment {
+            Segment::Image(media) => Some((MediaKind::Image, media)),
+            Segment::Record(media) => Some((MediaKind::Voice, media)),
+            Segment::Video(media) => Some((MediaKind::Video, media)),
+            Segment::File(media) => Some((MediaKind::File, media)),
+            _ => None,
+        }
+    }
 }
 
 /// Where the platform can get prepared media.
@@ -50,4 +61,14 @@ pub trait ChainBuilder: Send + Sync + 'static {
     fn get_video<'a>(&'a self, media: &'a Media) -> BoxFuture<'a, Result<MediaSource>>;
     /// Makes any other file available.
     fn get_file<'a>(&'a self, media: &'a Media) -> BoxFuture<'a, Result<MediaSource>>;
+
+    /// Makes media of the given kind available: calls the matching `get_*` method.
+    fn get<'a>(&'a self, kind: MediaKind, media: &'a Media) -> BoxFuture<'a, Result<MediaSource>> {
+        match kind {
+            MediaKind::Image => self.get_image(media),
+            MediaKind::Voice => self.get_voice(media),
+            MediaKind::Video => self.get_video(media),
+            MediaKind::File => self.get_file(media),
+        }
+    }
 }

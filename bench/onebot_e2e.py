@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""End-to-end OneBot benchmark: qqbot's `examples/onebot.rs` against the minimal client, in the same run.
+
+Builds the load generator and the minimal client from ../shared/bench and the onebot example in release mode, then
+runs, interleaved and repeated (--runs, default 3):
+
+  throughput   20 000 `/echo` events as fast as the bot answers (forward WebSocket)
+  latency      2 000 events at 500 events/s
+  commands     throughput with BENCH_COMMANDS=1000 extra commands (`/cmd0` … `/cmd999`)
+
+and prints medians with their spread, and the ratios the performance issue asks for. Only 127.0.0.1 is used; every
+process is spawned by the load generator, which kills it at the end.
+
+    python3 bench/onebot_e2e.py [--runs 5] [--events 20000] [--kit ../shared/bench]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(kit: Path, target: Path) -> dict:
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target))
+    for crate in ("loadgen", "baseline"):
+        subprocess.run(["cargo", "build", "--release", "-q"], cwd=kit / crate, env=env, check=True)
+    subprocess.run(["cargo", "build", "--release", "-q", "--example", "onebot"], cwd=ROOT, check=True)
+    return {
+        "loadgen": target / "release" / "loadgen",
+        "baseline": target / "release" / "baseline-bot",
+        "qqbot": ROOT / "target" / "release" / "examples" / "onebot",
+    }
+
+
+def run(bins: dict, who: str, port: int, extra: list, commands: int, events: int) -> dict:
+    env = dict(os.environ, BENCH_COMMANDS=str(commands), RUST_LOG="error")
+    url = f"ws://127.0.0.1:{port}/"
+    if who == "baseline":
+        bot = [str(bins["baseline"]), url]
+    else:
+        env["QQBOT_ONEBOT_URI"] = url
+        bot = [str(bins["qqbot"])]
+    cmd = [str(bins["loadgen"]), "--port", str(port), "--label", who, "-n", str(events), *extra, "--", *bot]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("{")), None)
+    if line is None:
+        sys.exit(f"{who}: no result\n{out.stdout}\n{out.stderr}")
+    result = json.loads(line)
+    replies = result["replies"]
+    if result.get("error") or replies["missing"] or replies["wrong"] or replies["duplicate"]:
+        sys.exit(f"{who}: failed run: {line}")
+    return result
+
+
+def spread(values):
+    med = statistics.median(values)
+    return f"{med:10.1f}  [{min(values):.1f} … {max(values):.1f}]"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kit", default=str(ROOT.parent / "shared" / "bench"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--events", type=int, default=20000)
+    ap.add_argument("--port", type=int, default=6790)
+    args = ap.parse_args()
+    kit = Path(args.kit).resolve()
+    bins = build(kit, ROOT / "target" / "bench-kit")
+
+    scenarios = {
+        "throughput": ([], 0, args.events),
+        "latency": (["--rate", "500"], 0, 2000),
+        "commands": ([], 1000, args.events),
+    }
+    results = {(w, s): [] for w in ("baseline", "qqbot") for s in scenarios}
+    port = args.port
+    for i in range(args.runs):
+        for scenario, (extra, commands, events) in scenarios.items():
+            for who in ("baseline", "qqbot"):
+                port += 1
+                r = run(bins, who, port, extra, commands, events)
+                results[(who, scenario)].append(r)
+                print(f"run {i + 1} {scenario:10} {who:8} {r['events_per_s']:9.0f} ev/s "
+                      f"cpu {r['bot_cpu_us_per_event']:6.1f} us/ev  p99 {r['lat_us']['p99']} us", file=sys.stderr)
+
+    def col(who, scenario, key):
+        out = []
+        for r in results[(who, scenario)]:
+            v = r
+            for k in key.split("."):
+                v = v[k]
+            out.append(float(v))
+        return out
+
+    rows = [
+        ("echo events/s", "throughput", "events_per_s", True),
+        ("CPU µs per event", "throughput", "bot_cpu_us_per_event", False),
+        ("p50 latency µs @500/s", "latency", "lat_us.p50", False),
+        ("p99 latency µs @500/s", "latency", "lat_us.p99", False),
+        ("events/s +1000 commands", "commands", "events_per_s", True),
+        ("idle RSS KiB", "throughput", "rss_kb.idle", False),
+        ("peak RSS KiB (burst)", "throughput", "rss_kb.peak", False),
+        ("start-up ms", "throughput", "startup_ms", False),
+    ]
+    print(f"{'metric':26} {'baseline (median [min … max])':34} {'qqbot (median [min … max])':34} ratio")
+    for name, scenario, key, _ in rows:
+        b, q = col("baseline", scenario, key), col("qqbot", scenario, key)
+        ratio = statistics.median(q) / statistics.median(b) if statistics.median(b) else float("nan")
+        print(f"{name:26} {spread(b):34} {spread(q):34} {ratio:5.2f}x")
+    flat = statistics.median(col("qqbot", "commands", "events_per_s")) / statistics.median(
+        col("qqbot", "throughput", "events_per_s"))
+    print(f"{'qqbot +1000 cmds / echo only':26} {'':34} {'':34} {flat:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
