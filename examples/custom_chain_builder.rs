@@ -169,7 +169,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|url| url.trim_end_matches('/').to_owned())
         .unwrap_or_else(|_| upload_base.clone());
     let builder = ObjectStoreBuilder {
-        client: reqwest::Client::new(),
+        client: qqbot::tls::http_client().build()?,
         upload_base,
         public_base,
         authorization: std::env::var("QQBOT_UPLOAD_AUTH").ok(),

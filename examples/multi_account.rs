@@ -63,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     std::fs::create_dir_all(&dir)?;
-    let client = reqwest::Client::new();
+    let client = qqbot::tls::http_client().build()?;
     for account in [&alice, &bob] {
         let picture = dir.join(format!("{}.png", account.name));
         let bytes = [b"\x89PNG\r\n\x1a\n".as_slice(), account.name.as_bytes()].concat();

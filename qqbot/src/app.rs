@@ -110,6 +110,11 @@ impl App {
         self
     }
 
+    /// Whether shared state of type `T` was added.
+    pub fn has_state<T: Any + Send + Sync>(&self) -> bool {
+        self.states.contains_key(&TypeId::of::<T>())
+    }
+
     /// Adds a superuser: they may use admin-only commands anywhere.
     pub fn superuser(mut self, user_id: impl Into<String>) -> Self {
         self.config.bot.superusers.push(user_id.into());
@@ -137,12 +142,15 @@ impl App {
         dispatch_order(&mut commands);
         handlers.extend(self.event_handlers);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let mut states = self.states;
+        crate::session::install(&mut states, &self.config, &shutdown_rx)?;
         let state = Arc::new(AppState {
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
             commands: commands.clone(),
-            states: self.states,
+            states,
             shutdown: shutdown_rx.clone(),
+            waiters: Default::default(),
         });
         let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight)
             .map_err(|e| Error::config("commands", format!("a command's regex does not compile: {e}")))?;

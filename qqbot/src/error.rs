@@ -87,6 +87,9 @@ pub enum Error {
     /// A handler failed.
     #[error("{0}")]
     Handler(String),
+    /// A session operation failed.
+    #[error(transparent)]
+    Session(#[from] crate::session::SessionError),
 }
 
 impl Error {

@@ -45,7 +45,9 @@ pub mod i18n;
 pub mod logging;
 pub mod message;
 pub mod retry;
+pub mod session;
 pub mod testing;
+pub mod tls;
 
 pub use api::{Bot, Target};
 pub use app::App;
@@ -75,6 +77,7 @@ pub mod prelude {
         RawEvent, Role, Scene, Sender,
     };
     pub use crate::message::{Message, Segment, at};
+    pub use crate::session::{Scope, Session, SessionManager, SessionObject, SessionStatus};
     pub use qqbot_macros::{command, on_event};
 }
 

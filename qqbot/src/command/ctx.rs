@@ -20,6 +20,8 @@ pub(crate) struct AppState {
     pub(crate) commands: Vec<Arc<BotCommand>>,
     pub(crate) states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     pub(crate) shutdown: watch::Receiver<bool>,
+    /// Handlers waiting for a reply (`ctx.wait_reply`), offered each message first.
+    pub(crate) waiters: crate::session::Waiters,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the
@@ -57,6 +59,9 @@ pub(crate) struct Shared {
     pub(crate) sender: Sender,
     pub(crate) app: Arc<AppState>,
     pub(crate) settle: Option<Arc<Settle>>,
+    /// Set while a handler of this event runs on after taking a message from a wait: ends that message's
+    /// handling when the handler waits again or finishes.
+    pub(crate) conversation: crate::session::ConversationSlot,
 }
 
 /// What the matcher found for the command being run.

@@ -20,6 +20,7 @@ use crate::api::Bot;
 use crate::event::{Event, Sender};
 use crate::i18n::Text;
 use crate::message::{Message, Segment};
+use crate::session::Offer;
 
 /// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
 pub struct Dispatcher {
@@ -116,6 +117,15 @@ impl Dispatcher {
     }
 
     pub(crate) async fn handle(&self, bot: Arc<dyn Bot>, event: Event, settle: Option<Arc<Settle>>) {
+        // A message a waiting handler takes (`ctx.wait_reply`) goes to it alone; its handling lasts until that
+        // handler settles again. Costs one atomic load when nobody waits.
+        let event = match self.app.waiters.offer(event) {
+            Offer::Declined(event) => event,
+            Offer::Taken(resumed) => {
+                let _ = resumed.await;
+                return;
+            }
+        };
         let (text, treated, mut sender) = match &event {
             Event::Message(m) => {
                 let text = command_text(&m.message);
@@ -126,7 +136,16 @@ impl Dispatcher {
         };
         sender.is_superuser = self.app.superusers.contains(&sender.user_id);
         let is_self = matches!(&event, Event::Message(m) if m.is_self);
-        let shared = Arc::new(Shared { event, bot, text, treated, sender, app: self.app.clone(), settle });
+        let shared = Arc::new(Shared {
+            event,
+            bot,
+            text,
+            treated,
+            sender,
+            app: self.app.clone(),
+            settle,
+            conversation: Default::default(),
+        });
 
         for h in &self.event_handlers {
             let ctx = Ctx { shared: shared.clone(), hit: None };

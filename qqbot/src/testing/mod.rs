@@ -15,6 +15,7 @@
 //! module, for adapter tests over loopback.
 
 pub mod napcat;
+pub mod official;
 mod recording_bot;
 
 pub use recording_bot::{RecordingBot, Sent};
@@ -30,6 +31,7 @@ use crate::command::Dispatcher;
 use crate::error::Result;
 use crate::event::{Event, MessageEvent, Platform, Role, Scene, Sender};
 use crate::message::{Message, Segment};
+use crate::session::SessionManager;
 
 /// The bot id test events are addressed to.
 pub const BOT_ID: &str = "10000";
@@ -54,8 +56,14 @@ impl std::fmt::Debug for TestClient {
 }
 
 impl TestClient {
-    /// Builds the app (its adapters are not started) with a recording bot as account [`BOT_ID`].
+    /// Builds the app (its adapters are not started) with a recording bot as account [`BOT_ID`]. Sessions live in
+    /// memory unless the app was given a session manager or a `[session]` table, so tests leave no files behind.
     pub fn new(app: App) -> Result<Self> {
+        let app = if app.has_state::<SessionManager>() || app.config().has_section("session") {
+            app
+        } else {
+            app.state(SessionManager::memory())
+        };
         let built = app.build()?;
         Ok(TestClient {
             dispatcher: built.sink.dispatcher().clone(),

@@ -171,7 +171,7 @@ impl FakeNapCat {
         fake.http_addr = Some(listener.local_addr()?);
         fake.tasks.push(tokio::spawn(http::serve(listener, fake.shared.clone())));
         fake.post_url = post_url;
-        fake.http_client = Some(reqwest::Client::new());
+        fake.http_client = Some(crate::tls::http_client().build().map_err(std::io::Error::other)?);
         Ok(fake)
     }
 

@@ -17,7 +17,8 @@ pub fn url_of(source: MediaSource) -> String {
 /// GETs a URL on a loopback server with reqwest.
 pub async fn get(url: &str) -> (u16, Vec<u8>) {
     assert!(url.starts_with("http://127.0.0.1:"), "tests only talk to loopback: {url}");
-    let response = reqwest::get(url).await.unwrap();
+    let client = qqbot::tls::http_client().build().unwrap();
+    let response = client.get(url).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.bytes().await.unwrap().to_vec())
 }

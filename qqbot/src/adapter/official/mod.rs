@@ -1,3 +1,156 @@
 //! The official QQ Open Platform adapter: guild, group and C2C bots over the WebSocket gateway or webhooks.
+//!
+//! ```no_run
+//! use qqbot::adapter::official::{OfficialAdapter, OfficialConfig};
+//! use qqbot::prelude::*;
+//!
+//! # async fn run() -> qqbot::Result<()> {
+//! let adapter = OfficialAdapter::new(OfficialConfig::new("102000000", "app-secret"))?;
+//! App::new().adapter(adapter).run().await
+//! # }
+//! ```
+//!
+//! Usually `qqbot.toml` (`[official]`, see [`OfficialConfig`]) or the `QQBOT_APPID` / `QQBOT_SECRET` environment
+//! variables configure it and `App::from_env()` builds it.
+//!
+//! Layout: `credentials` (access token), `rest` (auth headers, errors, retry after refresh) and `api`
+//! ([`OfficialApi`], `msg_seq`) are the REST side; `gateway` and `webhook` are the two transports (I/O only);
+//! `model`, `event`, `content`, `decode` and `encode` are the protocol (wire ↔ framework); `bot` is the [`Bot`]
+//! every handler replies through; `media` prepares pictures, voice and video.
+//!
+//! [`Bot`]: crate::Bot
 
+mod api;
+mod bot;
+mod config;
+mod content;
+mod credentials;
+mod decode;
+mod encode;
+mod error;
+mod event;
+mod gateway;
+mod intents;
 pub mod media;
+pub mod model;
+mod recent_ids;
+mod reply_seq;
+mod rest;
+mod webhook;
+
+pub use api::{DmSession, OfficialApi, SentMessage, UploadedMedia};
+pub use bot::{OfficialBot, ReplyTo};
+pub use config::{
+    DEFAULT_API_BASE, DEFAULT_TOKEN_URL, DEFAULT_WEBHOOK_PATH, IntentsSetting, OfficialConfig, SANDBOX_API_BASE,
+};
+pub use content::{parse_content, unescape};
+pub use decode::to_event;
+pub use encode::{Part, ark, keyboard_template, markdown_template, msg_type, plan};
+pub use error::{OfficialError, OfficialErrorKind};
+pub use event::{OfficialEvent, OfficialPayload};
+pub use gateway::GatewayError;
+pub use intents::Intents;
+pub use webhook::{SignatureError, WebhookKey};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+
+use self::credentials::Credentials;
+use self::media::ChainBuilder;
+use self::rest::Rest;
+use super::{Adapter, EventSink};
+use crate::error::{Error, Result};
+
+/// The official platform adapter for one bot account (one shard in gateway mode).
+pub struct OfficialAdapter {
+    config: OfficialConfig,
+    chain_builder: Option<Arc<dyn ChainBuilder>>,
+    webhook_listener: Option<std::net::TcpListener>,
+    name: String,
+}
+
+impl std::fmt::Debug for OfficialAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OfficialAdapter").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl OfficialAdapter {
+    /// An adapter for the configured account; fails when the configuration is incomplete.
+    pub fn new(config: OfficialConfig) -> Result<Self> {
+        config.validate()?;
+        let name = if config.is_webhook() { "official-webhook" } else { "official-gateway" }.to_owned();
+        Ok(OfficialAdapter { config, chain_builder: None, webhook_listener: None, name })
+    }
+
+    /// Reads `[official]` and the environment; `None` when no account is configured.
+    pub fn from_config(config: &crate::config::Config) -> Result<Option<Self>> {
+        OfficialConfig::from_config(config)?.map(OfficialAdapter::new).transpose()
+    }
+
+    /// Replaces how media is made available (the default resource server, or your object-storage uploader).
+    pub fn chain_builder(mut self, chain_builder: Arc<dyn ChainBuilder>) -> Self {
+        self.chain_builder = Some(chain_builder);
+        self
+    }
+
+    /// Webhook mode on an already bound socket (tests bind port 0 and read the address first).
+    pub fn webhook_listener(mut self, listener: std::net::TcpListener) -> Self {
+        if self.config.webhook_listen.is_none() {
+            self.config.webhook_listen = listener.local_addr().ok().map(|a| a.to_string());
+            self.name = "official-webhook".into();
+        }
+        self.webhook_listener = Some(listener);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OfficialConfig {
+        &self.config
+    }
+
+    /// Builds the REST API for this account (the adapter builds its own when it runs).
+    pub fn api(&self) -> Result<OfficialApi> {
+        let http = crate::tls::http_client()
+            .timeout(self.config.request_timeout())
+            .build()
+            .map_err(|e| Error::config("[official]", format!("cannot build the HTTP client: {e}")))?;
+        let creds = Arc::new(Credentials::new(
+            self.config.appid.clone(),
+            self.config.secret.clone(),
+            self.config.token_url(),
+            http.clone(),
+            Duration::from_secs(self.config.token_refresh_ahead_secs),
+        ));
+        Ok(OfficialApi::new(Rest::new(http, self.config.api_base(), creds)))
+    }
+}
+
+impl Adapter for OfficialAdapter {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async move {
+            let api = self.api()?;
+            let creds = api.inner.rest.credentials().clone();
+            let refresher_sink = sink.clone();
+            let refresher = tokio::spawn(async move { creds.refresh_loop(refresher_sink.shutdown_signal()).await });
+            let OfficialAdapter { config, chain_builder, webhook_listener, .. } = *self;
+            let result = if config.is_webhook() {
+                webhook::Webhook { config, api, sink, chain_builder, listener: webhook_listener }.run().await
+            } else {
+                let intents = match &config.intents {
+                    Some(setting) => setting.resolve()?,
+                    None => Intents::for_handlers(sink.dispatcher(), config.private_domain),
+                };
+                gateway::Gateway { config, api, sink, intents, chain_builder }.run().await
+            };
+            refresher.abort();
+            result
+        })
+    }
+}

@@ -26,7 +26,7 @@ pub struct HttpApiClient {
 impl HttpApiClient {
     /// A client for the API at `base` (`http://127.0.0.1:3000`).
     pub fn new(base: &str, token: Option<String>, timeout: Duration, self_id: Option<String>) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        let client = crate::tls::http_client()
             .tcp_nodelay(true)
             .build()
             .map_err(|e| Error::config("[onebot] api", format!("cannot build the HTTP client: {e}")))?;

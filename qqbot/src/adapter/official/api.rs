@@ -1,0 +1,443 @@
+//! [`OfficialApi`]: the official platform's REST API for one bot, reached from a handler as `ctx.official()?`.
+//!
+//! Every message send passes through [`OfficialApi::post_message`], which numbers passive replies (`msg_seq`)
+//! per reply chain and retries once with a later number when the platform reports a duplicate — the one place
+//! outbound middleware lives (see `rest.rs` for tokens, tracing and errors).
+
+use std::sync::Arc;
+
+use base64::Engine;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::error::{OfficialError, OfficialErrorKind};
+use super::media::{MediaKind, MediaSource};
+use super::model::{Channel, GatewayBot, Guild, Member, User, flex};
+use super::reply_seq::ReplySeq;
+use super::rest::{Body, FilePart, Rest, segment};
+use crate::api::Target;
+use crate::command::Ctx;
+use crate::error::{Error, Result};
+use crate::event::Platform;
+
+/// What a message send returned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SentMessage {
+    /// The new message's id.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub id: Option<String>,
+    /// When it was sent (a string in practice, an integer per the docs).
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub timestamp: Option<String>,
+    /// Group/C2C: `ext_info.ref_idx`, to quote this message later.
+    #[serde(default)]
+    pub ext_info: Option<Value>,
+}
+
+/// What a media upload returned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UploadedMedia {
+    /// The file's uuid.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub file_uuid: Option<String>,
+    /// What to put in `media.file_info` of a msg_type 7 message.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub file_info: Option<String>,
+    /// Seconds the `file_info` stays valid (0: long-lived).
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub ttl: Option<i64>,
+    /// The message id, when the upload was also sent (`srv_send_msg: true`).
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub id: Option<String>,
+}
+
+/// A guild DM session, from [`OfficialApi::create_dm`]. Send to it with `Target::Dm(guild_id)`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DmSession {
+    /// The DM's pseudo-guild id.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub guild_id: Option<String>,
+    /// The DM's channel id.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub channel_id: Option<String>,
+    /// When it was created.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub create_time: Option<String>,
+}
+
+pub(crate) struct ApiInner {
+    pub(crate) rest: Rest,
+    seq: ReplySeq,
+}
+
+/// The REST API of one official bot. Cheap to clone.
+#[derive(Clone)]
+pub struct OfficialApi {
+    pub(crate) inner: Arc<ApiInner>,
+}
+
+impl std::fmt::Debug for OfficialApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OfficialApi").field("appid", &self.inner.rest.credentials().appid()).finish()
+    }
+}
+
+fn decode<T: DeserializeOwned>(label: &str, v: Value) -> Result<T> {
+    T::deserialize(&v).map_err(|e| {
+        Error::adapter(OfficialError::from_response(label, 200, None, None, format!("unexpected answer: {e}"), None))
+    })
+}
+
+impl OfficialApi {
+    pub(crate) fn new(rest: Rest) -> Self {
+        OfficialApi { inner: Arc::new(ApiInner { rest, seq: ReplySeq::default() }) }
+    }
+
+    /// The bot's AppID.
+    pub fn appid(&self) -> &str {
+        self.inner.rest.credentials().appid()
+    }
+
+    /// Calls any endpoint with a JSON body: the escape hatch for endpoints added tomorrow. `method` is `GET`,
+    /// `POST` …; `path` starts with `/`.
+    pub async fn request(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| Error::Handler(format!("`{method}` is not an HTTP method")))?;
+        let label = format!("{method} {path}");
+        let body = body.map_or(Body::None, Body::Json);
+        self.inner.rest.call(method, path, &label, &body).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, label: &str) -> Result<T> {
+        decode(label, self.inner.rest.call(Method::GET, path, label, &Body::None).await?)
+    }
+
+    async fn send_json(&self, method: Method, path: &str, label: &str, body: Value) -> Result<Value> {
+        self.inner.rest.call(method, path, label, &Body::Json(body)).await
+    }
+
+    /// `GET /users/@me`: the bot's own user (its `id` is the one used in mentions).
+    pub async fn me(&self) -> Result<User> {
+        self.get("/users/@me", "GET /users/@me").await
+    }
+
+    /// `GET /users/@me/guilds`: guilds the bot is in.
+    pub async fn my_guilds(&self) -> Result<Vec<Guild>> {
+        self.get("/users/@me/guilds", "GET /users/@me/guilds").await
+    }
+
+    /// `GET /gateway`: the WebSocket URL.
+    pub async fn gateway(&self) -> Result<String> {
+        let v: Value = self.get("/gateway", "GET /gateway").await?;
+        v.get("url").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| {
+            Error::adapter(OfficialError::from_response("GET /gateway", 200, None, None, "no url in the answer", None))
+        })
+    }
+
+    /// `GET /gateway/bot`: the WebSocket URL, recommended shards and Identify limits.
+    pub async fn gateway_bot(&self) -> Result<GatewayBot> {
+        self.get("/gateway/bot", "GET /gateway/bot").await
+    }
+
+    /// Sends a message body (`content`, `msg_type`, `markdown`, `media` …) to a conversation, as is.
+    ///
+    /// A passive reply (`msg_id` or `event_id` set) to a group or C2C chat gets the next `msg_seq` of its reply
+    /// chain unless the body has one; if the platform reports a duplicate `msg_seq`, the chain skips ahead and
+    /// the send is retried once.
+    pub async fn post_message(&self, target: &Target, mut body: Value) -> Result<SentMessage> {
+        let (path, label) = match target {
+            Target::Group(id) => {
+                (format!("/v2/groups/{}/messages", segment(id)), "POST /v2/groups/{group_openid}/messages")
+            }
+            Target::Private(id) => (format!("/v2/users/{}/messages", segment(id)), "POST /v2/users/{openid}/messages"),
+            Target::Channel(id) => {
+                (format!("/channels/{}/messages", segment(id)), "POST /channels/{channel_id}/messages")
+            }
+            Target::Dm(id) => (format!("/dms/{}/messages", segment(id)), "POST /dms/{guild_id}/messages"),
+        };
+        let chain = self.sequenced_chain(target, &body);
+        if let Some(chain) = &chain
+            && body.get("msg_seq").is_none()
+            && let Some(obj) = body.as_object_mut()
+        {
+            obj.insert("msg_seq".into(), self.inner.seq.next(chain).into());
+        }
+        match self.send_json(Method::POST, &path, label, body.clone()).await {
+            Err(e) if chain.is_some() && is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
+                let chain = chain.as_deref().unwrap_or_default();
+                let seq = self.inner.seq.advance(chain, 16);
+                tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
+                if let Some(obj) = body.as_object_mut() {
+                    obj.insert("msg_seq".into(), seq.into());
+                }
+                decode(label, self.send_json(Method::POST, &path, label, body).await?)
+            }
+            other => decode(label, other?),
+        }
+    }
+
+    /// The reply chain a body belongs to, when it needs a `msg_seq` (passive group/C2C replies).
+    fn sequenced_chain(&self, target: &Target, body: &Value) -> Option<String> {
+        if !matches!(target, Target::Group(_) | Target::Private(_)) {
+            return None;
+        }
+        let id = body.get("msg_id").or_else(|| body.get("event_id")).and_then(Value::as_str)?;
+        Some(id.to_owned())
+    }
+
+    /// Sends a guild channel or DM message with a picture as a multipart upload (`file_image`).
+    pub async fn post_message_with_image(
+        &self,
+        target: &Target,
+        body: Value,
+        image: Vec<u8>,
+        filename: &str,
+    ) -> Result<SentMessage> {
+        let (path, label) = match target {
+            Target::Channel(id) => {
+                (format!("/channels/{}/messages", segment(id)), "POST /channels/{channel_id}/messages")
+            }
+            Target::Dm(id) => (format!("/dms/{}/messages", segment(id)), "POST /dms/{guild_id}/messages"),
+            _ => {
+                return Err(Error::Unsupported {
+                    platform: Platform::Official,
+                    what: "multipart image upload outside guild channels and DMs (groups and C2C use upload_media)"
+                        .into(),
+                });
+            }
+        };
+        let mut fields = Vec::new();
+        if let Value::Object(map) = body {
+            for (k, v) in map {
+                // Multipart fields are strings; objects and arrays travel JSON-encoded.
+                let text = match v {
+                    Value::String(s) => s,
+                    Value::Null => continue,
+                    other => other.to_string(),
+                };
+                fields.push((k, text));
+            }
+        }
+        let file = Some(FilePart { field: "file_image".into(), filename: filename.to_owned(), bytes: image });
+        decode(label, self.inner.rest.call(Method::POST, &path, label, &Body::Multipart { fields, file }).await?)
+    }
+
+    /// Uploads media for a group or C2C message (`srv_send_msg: false`): send the returned `file_info` with
+    /// `msg_type: 7`. A `file_info` from a group works only in groups, one from a user only in C2C.
+    pub async fn upload_media(&self, target: &Target, kind: MediaKind, source: &MediaSource) -> Result<UploadedMedia> {
+        let (path, label) = match target {
+            Target::Group(id) => (format!("/v2/groups/{}/files", segment(id)), "POST /v2/groups/{group_openid}/files"),
+            Target::Private(id) => (format!("/v2/users/{}/files", segment(id)), "POST /v2/users/{openid}/files"),
+            _ => {
+                return Err(Error::Unsupported {
+                    platform: Platform::Official,
+                    what: "the files endpoint outside groups and C2C (guild channels take an image URL)".into(),
+                });
+            }
+        };
+        let mut body = json!({ "file_type": kind.file_type(), "srv_send_msg": false });
+        match source {
+            MediaSource::Url(url) => body["url"] = Value::String(url.clone()),
+            MediaSource::Bytes(bytes) => {
+                body["file_data"] = Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
+            }
+        }
+        decode(label, self.send_json(Method::POST, &path, label, body).await?)
+    }
+
+    /// Recalls a message: within 2 minutes in groups and C2C; the bot must be an admin to recall others' messages.
+    pub async fn recall(&self, target: &Target, message_id: &str) -> Result<()> {
+        let mid = segment(message_id);
+        let (path, label) = match target {
+            Target::Group(id) => (
+                format!("/v2/groups/{}/messages/{mid}", segment(id)),
+                "DELETE /v2/groups/{group_openid}/messages/{message_id}",
+            ),
+            Target::Private(id) => {
+                (format!("/v2/users/{}/messages/{mid}", segment(id)), "DELETE /v2/users/{openid}/messages/{message_id}")
+            }
+            Target::Channel(id) => (
+                format!("/channels/{}/messages/{mid}?hidetip=true", segment(id)),
+                "DELETE /channels/{channel_id}/messages/{message_id}",
+            ),
+            Target::Dm(id) => (
+                format!("/dms/{}/messages/{mid}?hidetip=true", segment(id)),
+                "DELETE /dms/{guild_id}/messages/{message_id}",
+            ),
+        };
+        self.inner.rest.call(Method::DELETE, &path, label, &Body::None).await.map(|_| ())
+    }
+
+    /// Opens a guild DM session with a member of `source_guild_id`.
+    pub async fn create_dm(&self, recipient_id: &str, source_guild_id: &str) -> Result<DmSession> {
+        let label = "POST /users/@me/dms";
+        let body = json!({ "recipient_id": recipient_id, "source_guild_id": source_guild_id });
+        decode(label, self.send_json(Method::POST, "/users/@me/dms", label, body).await?)
+    }
+
+    /// Acknowledges a button interaction: `code` 0 success, 1 failure, 2 too frequent, 3 duplicate, 4 no
+    /// permission, 5 admins only.
+    pub async fn ack_interaction(&self, interaction_id: &str, code: u8) -> Result<()> {
+        let path = format!("/interactions/{}", segment(interaction_id));
+        let label = "PUT /interactions/{interaction_id}";
+        self.send_json(Method::PUT, &path, label, json!({ "code": code })).await.map(|_| ())
+    }
+
+    /// `GET /guilds/{guild_id}`.
+    pub async fn guild(&self, guild_id: &str) -> Result<Guild> {
+        self.get(&format!("/guilds/{}", segment(guild_id)), "GET /guilds/{guild_id}").await
+    }
+
+    /// `GET /guilds/{guild_id}/channels`.
+    pub async fn guild_channels(&self, guild_id: &str) -> Result<Vec<Channel>> {
+        self.get(&format!("/guilds/{}/channels", segment(guild_id)), "GET /guilds/{guild_id}/channels").await
+    }
+
+    /// `GET /channels/{channel_id}`.
+    pub async fn channel(&self, channel_id: &str) -> Result<Channel> {
+        self.get(&format!("/channels/{}", segment(channel_id)), "GET /channels/{channel_id}").await
+    }
+
+    /// `GET /guilds/{guild_id}/members/{user_id}`.
+    pub async fn guild_member(&self, guild_id: &str, user_id: &str) -> Result<Member> {
+        let path = format!("/guilds/{}/members/{}", segment(guild_id), segment(user_id));
+        self.get(&path, "GET /guilds/{guild_id}/members/{user_id}").await
+    }
+
+    /// `GET /guilds/{guild_id}/roles`: `{guild_id, roles:[…], role_num_limit}`.
+    pub async fn guild_roles(&self, guild_id: &str) -> Result<Value> {
+        self.get(&format!("/guilds/{}/roles", segment(guild_id)), "GET /guilds/{guild_id}/roles").await
+    }
+
+    /// Gives a member a role (`channel_id` is needed for the channel-admin role `"5"`).
+    pub async fn add_member_role(
+        &self,
+        guild_id: &str,
+        user_id: &str,
+        role_id: &str,
+        channel_id: Option<&str>,
+    ) -> Result<()> {
+        let path = format!("/guilds/{}/members/{}/roles/{}", segment(guild_id), segment(user_id), segment(role_id));
+        let body = channel_id.map_or(json!({}), |c| json!({ "channel": { "id": c } }));
+        self.send_json(Method::PUT, &path, "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}", body)
+            .await
+            .map(|_| ())
+    }
+
+    /// Takes a role from a member.
+    pub async fn remove_member_role(
+        &self,
+        guild_id: &str,
+        user_id: &str,
+        role_id: &str,
+        channel_id: Option<&str>,
+    ) -> Result<()> {
+        let path = format!("/guilds/{}/members/{}/roles/{}", segment(guild_id), segment(user_id), segment(role_id));
+        let body = channel_id.map_or(json!({}), |c| json!({ "channel": { "id": c } }));
+        self.send_json(Method::DELETE, &path, "DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}", body)
+            .await
+            .map(|_| ())
+    }
+
+    /// Mutes a guild member for `seconds` (0 lifts the mute).
+    pub async fn mute_member(&self, guild_id: &str, user_id: &str, seconds: u64) -> Result<()> {
+        let path = format!("/guilds/{}/members/{}/mute", segment(guild_id), segment(user_id));
+        let body = json!({ "mute_seconds": seconds.to_string() });
+        self.send_json(Method::PATCH, &path, "PATCH /guilds/{guild_id}/members/{user_id}/mute", body).await.map(|_| ())
+    }
+
+    /// Mutes the whole guild for `seconds` (0 lifts the mute).
+    pub async fn mute_guild(&self, guild_id: &str, seconds: u64) -> Result<()> {
+        let path = format!("/guilds/{}/mute", segment(guild_id));
+        let body = json!({ "mute_seconds": seconds.to_string() });
+        self.send_json(Method::PATCH, &path, "PATCH /guilds/{guild_id}/mute", body).await.map(|_| ())
+    }
+
+    /// Removes a member from a guild.
+    pub async fn kick_member(&self, guild_id: &str, user_id: &str) -> Result<()> {
+        let path = format!("/guilds/{}/members/{}", segment(guild_id), segment(user_id));
+        self.inner
+            .rest
+            .call(Method::DELETE, &path, "DELETE /guilds/{guild_id}/members/{user_id}", &Body::None)
+            .await
+            .map(|_| ())
+    }
+
+    /// Adds the bot's reaction (`emoji_type` 1 system, 2 emoji) to a channel message.
+    pub async fn add_reaction(&self, channel_id: &str, message_id: &str, emoji_type: u8, emoji_id: &str) -> Result<()> {
+        let path = format!(
+            "/channels/{}/messages/{}/reactions/{emoji_type}/{}",
+            segment(channel_id),
+            segment(message_id),
+            segment(emoji_id)
+        );
+        let label = "PUT /channels/{channel_id}/messages/{message_id}/reactions/{type}/{id}";
+        self.inner.rest.call(Method::PUT, &path, label, &Body::None).await.map(|_| ())
+    }
+
+    /// Removes the bot's reaction.
+    pub async fn remove_reaction(
+        &self,
+        channel_id: &str,
+        message_id: &str,
+        emoji_type: u8,
+        emoji_id: &str,
+    ) -> Result<()> {
+        let path = format!(
+            "/channels/{}/messages/{}/reactions/{emoji_type}/{}",
+            segment(channel_id),
+            segment(message_id),
+            segment(emoji_id)
+        );
+        let label = "DELETE /channels/{channel_id}/messages/{message_id}/reactions/{type}/{id}";
+        self.inner.rest.call(Method::DELETE, &path, label, &Body::None).await.map(|_| ())
+    }
+
+    /// Pins a channel message (精华消息).
+    pub async fn pin_message(&self, channel_id: &str, message_id: &str) -> Result<Value> {
+        let path = format!("/channels/{}/pins/{}", segment(channel_id), segment(message_id));
+        self.inner.rest.call(Method::PUT, &path, "PUT /channels/{channel_id}/pins/{message_id}", &Body::None).await
+    }
+
+    /// Unpins a channel message.
+    pub async fn unpin_message(&self, channel_id: &str, message_id: &str) -> Result<()> {
+        let path = format!("/channels/{}/pins/{}", segment(channel_id), segment(message_id));
+        self.inner
+            .rest
+            .call(Method::DELETE, &path, "DELETE /channels/{channel_id}/pins/{message_id}", &Body::None)
+            .await
+            .map(|_| ())
+    }
+
+    /// A member's permissions in a channel: `{channel_id, user_id, permissions}`.
+    pub async fn channel_permissions(&self, channel_id: &str, user_id: &str) -> Result<Value> {
+        let path = format!("/channels/{}/members/{}/permissions", segment(channel_id), segment(user_id));
+        self.get(&path, "GET /channels/{channel_id}/members/{user_id}/permissions").await
+    }
+
+    /// Members of a QQ group, as the platform returns them.
+    pub async fn group_members(&self, group_openid: &str) -> Result<Value> {
+        self.get(&format!("/v2/groups/{}/members", segment(group_openid)), "GET /v2/groups/{group_openid}/members")
+            .await
+    }
+}
+
+fn is_kind(e: &Error, kind: &OfficialErrorKind) -> bool {
+    OfficialError::find(e).is_some_and(|o| &o.kind == kind)
+}
+
+impl Ctx {
+    /// The official platform's REST API for the bot that received the event, or [`Error::WrongPlatform`].
+    pub fn official(&self) -> Result<OfficialApi> {
+        self.bot()
+            .as_any()
+            .downcast_ref::<OfficialApi>()
+            .cloned()
+            .ok_or(Error::WrongPlatform { expected: Platform::Official, actual: self.bot().platform() })
+    }
+}

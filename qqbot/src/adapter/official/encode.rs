@@ -1,0 +1,233 @@
+//! Turns a [`Message`] into the request bodies of the official send endpoints.
+//!
+//! One `Message` may need several platform messages: groups and C2C carry one piece of media per message
+//! (`msg_type` 7), guild channels one picture per message, and markdown, ark and embed are message types of their
+//! own. The first part carries the quote (`message_reference`); text travels with the first piece of media when
+//! there is one.
+
+use serde_json::{Map, Value, json};
+
+use super::media::MediaKind;
+use crate::error::{Error, Result};
+use crate::event::{Platform, Scene};
+use crate::message::{Media, Message, Segment};
+
+/// `msg_type` values of group and C2C messages.
+pub mod msg_type {
+    /// Text.
+    pub const TEXT: u8 = 0;
+    /// Markdown (also keyboard-only messages).
+    pub const MARKDOWN: u8 = 2;
+    /// Ark template.
+    pub const ARK: u8 = 3;
+    /// Embed.
+    pub const EMBED: u8 = 4;
+    /// Media (`media.file_info` from the files endpoint).
+    pub const MEDIA: u8 = 7;
+}
+
+/// One platform message to send: its body, and the media it still needs (uploaded or resolved by the sender).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The JSON body, without `msg_id`/`event_id`/`msg_seq` (added by the sender).
+    pub body: Map<String, Value>,
+    /// Media to make available and attach.
+    pub media: Option<(MediaKind, Media)>,
+}
+
+/// A markdown template segment: `custom_template_id` with `params` (`[{key, values:[…]}]`).
+pub fn markdown_template(template_id: impl Into<String>, params: Vec<(String, Vec<String>)>) -> Segment {
+    let params: Vec<Value> = params.into_iter().map(|(key, values)| json!({ "key": key, "values": values })).collect();
+    let mut data = Map::new();
+    data.insert("custom_template_id".into(), Value::String(template_id.into()));
+    data.insert("params".into(), Value::Array(params));
+    Segment::Other { kind: "markdown".into(), data }
+}
+
+/// A keyboard from a template id (`{"id": …}`).
+pub fn keyboard_template(template_id: impl Into<String>) -> Segment {
+    Segment::Keyboard(json!({ "id": template_id.into() }))
+}
+
+/// An ark message: `template_id` (23, 24, 37 …) and its `kv` pairs.
+pub fn ark(template_id: u32, kv: Vec<(String, String)>) -> Segment {
+    let kv: Vec<Value> = kv.into_iter().map(|(key, value)| json!({ "key": key, "value": value })).collect();
+    Segment::Ark(json!({ "template_id": template_id, "kv": kv }))
+}
+
+fn unsupported(what: impl Into<String>) -> Error {
+    Error::Unsupported { platform: Platform::Official, what: what.into() }
+}
+
+/// Plans the bodies for a message to `scene`.
+pub fn plan(message: &Message, scene: Scene) -> Result<Vec<Part>> {
+    let guild = scene.intersects(Scene::GUILD | Scene::DM);
+    let mut text = String::new();
+    let mut reference: Option<String> = None;
+    let mut markdown: Option<Value> = None;
+    let mut keyboard: Option<Value> = None;
+    let mut arks: Vec<Value> = Vec::new();
+    let mut embeds: Vec<Value> = Vec::new();
+    let mut media: Vec<(MediaKind, Media)> = Vec::new();
+
+    for seg in message.segments() {
+        match seg {
+            Segment::Text(t) => text.push_str(t),
+            Segment::At(id) => {
+                text.push_str(if guild { "<@!" } else { "<@" });
+                text.push_str(id);
+                text.push('>');
+            }
+            Segment::AtAll => text.push_str("@everyone"),
+            Segment::Face(id) => {
+                text.push_str("<emoji:");
+                text.push_str(id);
+                text.push('>');
+            }
+            Segment::Reply(id) => reference = Some(id.clone()),
+            Segment::Image(m) => media.push((MediaKind::Image, m.clone())),
+            Segment::Record(m) => media.push((MediaKind::Voice, m.clone())),
+            Segment::Video(m) => media.push((MediaKind::Video, m.clone())),
+            Segment::File(m) => media.push((MediaKind::File, m.clone())),
+            Segment::Markdown(md) => match &mut markdown {
+                Some(Value::Object(obj)) if obj.contains_key("content") => {
+                    if let Some(Value::String(c)) = obj.get_mut("content") {
+                        c.push_str(md);
+                    }
+                }
+                _ => markdown = Some(json!({ "content": md })),
+            },
+            Segment::Other { kind, data } if kind == "markdown" => markdown = Some(Value::Object(data.clone())),
+            Segment::Keyboard(k) => keyboard = Some(k.clone()),
+            Segment::Ark(a) => arks.push(a.clone()),
+            Segment::Embed(e) => embeds.push(e.clone()),
+            other => {
+                return Err(unsupported(format!(
+                    "sending `{}` segments (send text, mentions, faces, quotes, images, voice, video, files, markdown, keyboards, ark or embed)",
+                    other.kind()
+                )));
+            }
+        }
+    }
+    if guild {
+        if let Some((kind, _)) = media.iter().find(|(k, _)| *k != MediaKind::Image) {
+            return Err(unsupported(format!(
+                "sending {} to guild channels or DMs (they take pictures only)",
+                match kind {
+                    MediaKind::Voice => "voice",
+                    MediaKind::Video => "video",
+                    _ => "files",
+                }
+            )));
+        }
+    }
+
+    let mut parts: Vec<Part> = Vec::new();
+    let has_text = !text.trim().is_empty();
+    let text_rides_with_media = has_text && !media.is_empty() && markdown.is_none();
+    if has_text && !text_rides_with_media {
+        parts.push(body_part(guild, msg_type::TEXT, |b| {
+            b.insert("content".into(), Value::String(text.clone()));
+        }));
+    }
+    if markdown.is_some() || keyboard.is_some() {
+        parts.push(body_part(guild, msg_type::MARKDOWN, |b| {
+            if let Some(md) = markdown.take() {
+                b.insert("markdown".into(), md);
+            }
+            if let Some(kb) = keyboard.take() {
+                b.insert("keyboard".into(), kb);
+            }
+        }));
+    }
+    for a in arks {
+        parts.push(body_part(guild, msg_type::ARK, |b| {
+            b.insert("ark".into(), a);
+        }));
+    }
+    for e in embeds {
+        parts.push(body_part(guild, msg_type::EMBED, |b| {
+            b.insert("embed".into(), e);
+        }));
+    }
+    for (i, (kind, m)) in media.into_iter().enumerate() {
+        let mut part = body_part(guild, msg_type::MEDIA, |b| {
+            if i == 0 && text_rides_with_media {
+                b.insert("content".into(), Value::String(text.clone()));
+            } else if !guild {
+                // Group/C2C: `content` must not be empty, even for media.
+                b.insert("content".into(), Value::String(" ".into()));
+            }
+        });
+        part.media = Some((kind, m));
+        parts.push(part);
+    }
+    if parts.is_empty() {
+        return Err(unsupported("sending an empty message"));
+    }
+    if let Some(id) = reference {
+        let mut r = Map::new();
+        r.insert("message_id".into(), Value::String(id));
+        if guild {
+            r.insert("ignore_get_message_error".into(), Value::Bool(true));
+        }
+        parts[0].body.insert("message_reference".into(), Value::Object(r));
+    }
+    Ok(parts)
+}
+
+fn body_part(guild: bool, kind: u8, fill: impl FnOnce(&mut Map<String, Value>)) -> Part {
+    let mut body = Map::new();
+    if !guild {
+        body.insert("msg_type".into(), kind.into());
+    }
+    fill(&mut body);
+    Part { body, media: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_mentions_faces_and_quote() {
+        let m = Message::new().reply("REFIDX_1").text("hi ").at("u1").face("4");
+        let parts = plan(&m, Scene::GROUP).unwrap();
+        assert_eq!(parts.len(), 1);
+        assert_eq!(
+            Value::Object(parts[0].body.clone()),
+            json!({"msg_type":0,"content":"hi <@u1><emoji:4>","message_reference":{"message_id":"REFIDX_1"}})
+        );
+        let parts = plan(&Message::new().text("x").at("u"), Scene::GUILD).unwrap();
+        assert_eq!(Value::Object(parts[0].body.clone()), json!({"content":"x<@!u>"}));
+    }
+
+    #[test]
+    fn media_splits_and_text_rides_along() {
+        let m = Message::new().text("看图").image("https://a/1.png").record("a.silk");
+        let parts = plan(&m, Scene::C2C).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(Value::Object(parts[0].body.clone()), json!({"msg_type":7,"content":"看图"}));
+        assert_eq!(parts[0].media.as_ref().unwrap().0, MediaKind::Image);
+        assert_eq!(Value::Object(parts[1].body.clone()), json!({"msg_type":7,"content":" "}));
+        assert_eq!(parts[1].media.as_ref().unwrap().0, MediaKind::Voice);
+        let err = plan(&Message::new().record("a.silk"), Scene::GUILD).unwrap_err().to_string();
+        assert!(err.contains("voice"), "{err}");
+    }
+
+    #[test]
+    fn rich_types_and_unsupported_segments() {
+        let m = Message::new()
+            .push(markdown_template("tpl", vec![("k".into(), vec!["v".into()])]))
+            .push(keyboard_template("kb"));
+        let parts = plan(&m, Scene::GROUP).unwrap();
+        assert_eq!(
+            Value::Object(parts[0].body.clone()),
+            json!({"msg_type":2,"markdown":{"custom_template_id":"tpl","params":[{"key":"k","values":["v"]}]},"keyboard":{"id":"kb"}})
+        );
+        let parts = plan(&Message::new().push(ark(23, vec![("#DESC#".into(), "d".into())])), Scene::C2C).unwrap();
+        assert_eq!(parts[0].body["msg_type"], 3);
+        assert!(plan(&Message::new().dice(), Scene::GROUP).unwrap_err().to_string().contains("dice"));
+        assert!(plan(&Message::new(), Scene::GROUP).is_err());
+    }
+}

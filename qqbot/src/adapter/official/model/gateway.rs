@@ -1,0 +1,115 @@
+//! Gateway frames: the envelope, Hello, READY, and the discovery answer.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::flex;
+use super::guild::User;
+
+/// Opcodes of the gateway and webhook frames.
+pub mod opcode {
+    /// Dispatch (an event).
+    pub const DISPATCH: u8 = 0;
+    /// Heartbeat.
+    pub const HEARTBEAT: u8 = 1;
+    /// Identify.
+    pub const IDENTIFY: u8 = 2;
+    /// Resume.
+    pub const RESUME: u8 = 6;
+    /// Reconnect: the server asks the client to reconnect and resume.
+    pub const RECONNECT: u8 = 7;
+    /// Invalid session: identify again (unless `d` is `true`).
+    pub const INVALID_SESSION: u8 = 9;
+    /// Hello: the first frame after connecting.
+    pub const HELLO: u8 = 10;
+    /// Heartbeat ACK.
+    pub const HEARTBEAT_ACK: u8 = 11;
+    /// Webhook: HTTP callback ACK.
+    pub const HTTP_CALLBACK_ACK: u8 = 12;
+    /// Webhook: callback URL validation.
+    pub const CALLBACK_VALIDATION: u8 = 13;
+}
+
+/// One frame: `{"id","op","d","s","t"}`. `d` stays raw JSON and is decoded per `t`, because it is an object, a
+/// number, `""` (RESUMED), a boolean (op 9) or absent (op 11).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    /// The opcode.
+    pub op: u8,
+    /// The data.
+    #[serde(default)]
+    pub d: Value,
+    /// The sequence number (gateway dispatches only).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u64")]
+    pub s: Option<u64>,
+    /// The event type (dispatches).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "flex::opt_string")]
+    pub t: Option<String>,
+    /// The event id.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "flex::opt_string")]
+    pub id: Option<String>,
+}
+
+fn opt_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(flex::opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
+}
+
+/// Hello's data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Hello {
+    /// Milliseconds between heartbeats.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub heartbeat_interval: Option<i64>,
+}
+
+/// READY: the session is open.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Ready {
+    /// The protocol version.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub version: Option<i64>,
+    /// The session id, for Resume.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub session_id: Option<String>,
+    /// The bot user: `user.id` is the id used in mentions of the bot.
+    #[serde(default)]
+    pub user: Option<User>,
+    /// `[shard_id, shard_count]`.
+    #[serde(default, deserialize_with = "flex::vec_u32")]
+    pub shard: Vec<u32>,
+}
+
+/// `GET /gateway/bot`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GatewayBot {
+    /// The WebSocket URL.
+    #[serde(default, deserialize_with = "flex::opt_string")]
+    pub url: Option<String>,
+    /// The recommended shard count.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub shards: Option<i64>,
+    /// Identify limits.
+    #[serde(default)]
+    pub session_start_limit: Option<SessionStartLimit>,
+}
+
+/// How many Identify calls are left.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SessionStartLimit {
+    /// Allowed per period.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub total: Option<i64>,
+    /// Left in this period.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub remaining: Option<i64>,
+    /// Milliseconds until the period resets.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub reset_after: Option<i64>,
+    /// Identify calls allowed per 5 seconds.
+    #[serde(default, deserialize_with = "flex::opt_i64")]
+    pub max_concurrency: Option<i64>,
+}

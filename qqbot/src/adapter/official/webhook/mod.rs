@@ -1,0 +1,180 @@
+//! The webhook transport: an HTTP endpoint (axum) the platform POSTs events to.
+//!
+//! Every request's ed25519 signature is checked over the raw body before anything else; a missing, malformed,
+//! mismatching or stale (replayed) signature gets 401 and no handler runs. The callback validation (op 13) is
+//! answered with the signed `plain_token`; dispatches are acknowledged at once with `{"op":12,"d":0}` and handed to
+//! the handlers in arrival order by one forwarding task.
+
+mod signature;
+
+pub use signature::{SignatureError, WebhookKey};
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::api::OfficialApi;
+use super::bot::OfficialBot;
+use super::config::OfficialConfig;
+use super::decode::to_event;
+use super::error::{OfficialError, OfficialErrorKind};
+use super::event::{OfficialEvent, OfficialPayload};
+use super::media::ChainBuilder;
+use super::model::{Payload, opcode};
+use super::recent_ids::{RecentIds, dedup_key};
+use crate::adapter::EventSink;
+use crate::error::{Error, Result};
+use crate::event::Event;
+
+/// The webhook server of one bot.
+pub(crate) struct Webhook {
+    pub(crate) config: OfficialConfig,
+    pub(crate) api: OfficialApi,
+    pub(crate) sink: EventSink,
+    pub(crate) chain_builder: Option<Arc<dyn ChainBuilder>>,
+    pub(crate) listener: Option<std::net::TcpListener>,
+}
+
+struct WebhookState {
+    key: WebhookKey,
+    max_age: Duration,
+    self_id: String,
+    api: OfficialApi,
+    auto_ack: bool,
+    queue: mpsc::Sender<Event>,
+    recent: Mutex<RecentIds>,
+}
+
+impl Webhook {
+    pub(crate) async fn run(self) -> Result<()> {
+        let self_id = match self.api.me().await {
+            Ok(me) => me.id.filter(|id| !id.is_empty()).unwrap_or_else(|| self.api.appid().to_owned()),
+            Err(e) => {
+                if OfficialError::find(&e).is_some_and(|o| {
+                    matches!(o.kind, OfficialErrorKind::BadCredentials | OfficialErrorKind::LegacyTokenDisabled)
+                }) {
+                    return Err(e);
+                }
+                tracing::warn!("could not read the bot's own id (GET /users/@me): {e}; using the appid for mentions");
+                self.api.appid().to_owned()
+            }
+        };
+        let bot = Arc::new(OfficialBot::new(self_id.clone(), self.api.clone(), self.chain_builder.clone()));
+        let (queue, mut rx) = mpsc::channel::<Event>(1024);
+        let sink = self.sink.clone();
+        let forwarder = tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                sink.dispatch(bot.clone(), event).await;
+            }
+        });
+        let state = Arc::new(WebhookState {
+            key: WebhookKey::from_secret(&self.config.secret),
+            max_age: Duration::from_secs(self.config.webhook_max_age_secs),
+            self_id,
+            api: self.api.clone(),
+            auto_ack: self.config.auto_ack_interactions,
+            queue,
+            recent: Mutex::new(RecentIds::new(4096)),
+        });
+        let app = Router::new().route(&self.config.webhook_path, post(handle)).with_state(state);
+        let listener = match self.listener {
+            Some(l) => {
+                l.set_nonblocking(true)?;
+                tokio::net::TcpListener::from_std(l)?
+            }
+            None => {
+                let addr = self.config.webhook_listen.clone().unwrap_or_else(|| "0.0.0.0:8443".into());
+                tokio::net::TcpListener::bind(&addr)
+                    .await
+                    .map_err(|e| Error::config("[official] webhook_listen", format!("cannot listen on {addr}: {e}")))?
+            }
+        };
+        tracing::info!(addr = ?listener.local_addr().ok(), path = %self.config.webhook_path, "official webhook listening");
+        let sink = self.sink.clone();
+        let served =
+            axum::serve(listener, app).with_graceful_shutdown(async move { sink.shutdown_signal().await }).await;
+        forwarder.abort();
+        served.map_err(Error::Io)
+    }
+}
+
+fn reject(status: StatusCode, why: &str) -> Response {
+    (status, axum::Json(json!({ "error": why }))).into_response()
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+async fn handle(State(state): State<Arc<WebhookState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_owned();
+    let signature = header("X-Signature-Ed25519");
+    let timestamp = header("X-Signature-Timestamp");
+    let verdict = state.key.verify(&timestamp, &body, &signature).and_then(|()| {
+        let ts: i64 = timestamp.parse().map_err(|_| SignatureError::Malformed)?;
+        if (now_secs() - ts).unsigned_abs() > state.max_age.as_secs() { Err(SignatureError::Stale) } else { Ok(()) }
+    });
+    if let Err(e) = verdict {
+        tracing::warn!("rejected a webhook request: {e}");
+        return reject(StatusCode::UNAUTHORIZED, &e.to_string());
+    }
+    let payload: Payload = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!("rejected a webhook request whose body is not a valid payload: {e}");
+            return reject(StatusCode::BAD_REQUEST, "body is not a valid payload");
+        }
+    };
+    match payload.op {
+        opcode::CALLBACK_VALIDATION => {
+            let plain_token = payload.d.get("plain_token").and_then(Value::as_str).unwrap_or("");
+            let event_ts = payload.d.get("event_ts").and_then(Value::as_str).unwrap_or("");
+            if plain_token.is_empty() {
+                return reject(StatusCode::BAD_REQUEST, "op 13 without plain_token");
+            }
+            axum::Json(state.key.validation_answer(plain_token, event_ts)).into_response()
+        }
+        opcode::HEARTBEAT => axum::Json(json!({ "op": opcode::HEARTBEAT_ACK, "d": payload.d })).into_response(),
+        opcode::DISPATCH => {
+            let Ok(slot) = state.queue.try_reserve() else {
+                // Too many events waiting: ask the platform to deliver this one again later.
+                tracing::warn!("webhook queue full; asking the platform to retry");
+                return axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 1 })).into_response();
+            };
+            let t = payload.t.clone().unwrap_or_default();
+            if let Some(key) = dedup_key(&t, payload.id.as_deref(), &payload.d) {
+                let fresh = state.recent.lock().map(|mut r| r.insert(&key)).unwrap_or(true);
+                if !fresh {
+                    tracing::debug!(event = %t, "acknowledging a webhook event delivered twice without handling it again");
+                    return axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 0 })).into_response();
+                }
+            }
+            let ev = OfficialEvent::from_payload(payload);
+            if state.auto_ack
+                && let OfficialPayload::Interaction(i) = &ev.payload
+                && let Some(id) = i.id.clone()
+            {
+                let api = state.api.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = api.ack_interaction(&id, 0).await {
+                        tracing::warn!("could not acknowledge interaction {id}: {e}");
+                    }
+                });
+            }
+            slot.send(to_event(ev, &state.self_id));
+            axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 0 })).into_response()
+        }
+        other => {
+            tracing::debug!(op = other, "ignoring a webhook opcode");
+            axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 0 })).into_response()
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! The `[session]` table of `qqbot.toml`.
+//!
+//! ```toml
+//! [session]
+//! backend = "sqlite"               # "memory" | "sqlite" (the default) | "redis"
+//! path = "data/sessions.db"        # sqlite: the database file (default: <bot.data_dir>/sessions.db)
+//! sync = "normal"                  # sqlite: "normal" (survives the bot crashing) | "full" (also power cuts)
+//! url = "redis://127.0.0.1:6379/0" # redis: the server
+//! prefix = "qqbot"                 # redis: key prefix; processes with the same prefix share sessions
+//! gc_interval_ms = 500             # how often timeouts are checked
+//! ```
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::store::SqliteSync;
+
+/// Where sessions are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionBackend {
+    /// In memory: lost on restart.
+    Memory,
+    /// A SQLite file under the bot's data folder: the default.
+    #[default]
+    Sqlite,
+    /// A Redis server, shared by several bot processes.
+    Redis,
+}
+
+/// The `[session]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct SessionConfig {
+    /// The store.
+    pub backend: SessionBackend,
+    /// The SQLite file (default `<bot.data_dir>/sessions.db`).
+    pub path: Option<PathBuf>,
+    /// How SQLite flushes commits.
+    pub sync: SqliteSync,
+    /// The Redis URL.
+    pub url: Option<String>,
+    /// The Redis key prefix.
+    pub prefix: String,
+    /// Milliseconds between two runs of the collector.
+    pub gc_interval_ms: u64,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            backend: SessionBackend::Sqlite,
+            path: None,
+            sync: SqliteSync::Normal,
+            url: None,
+            prefix: "qqbot".into(),
+            gc_interval_ms: 500,
+        }
+    }
+}
