@@ -176,7 +176,7 @@ where
                 if let Some(e) = failed {
                     break Ended::Failed(e);
                 }
-                if inserted % 256 == 0 {
+                if inserted.is_multiple_of(256) {
                     // Callers that timed out dropped their receivers; forget them.
                     pending.retain(|_, p| !p.reply.is_closed());
                 }
