@@ -44,6 +44,7 @@ pub mod event;
 pub mod i18n;
 pub mod logging;
 pub mod message;
+pub mod retry;
 pub mod session;
 pub mod testing;
 pub mod tls;

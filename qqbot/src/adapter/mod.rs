@@ -100,6 +100,9 @@ impl EventSink {
 /// falls back to the console sandbox).
 pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
     let mut adapters: Vec<Box<dyn Adapter>> = Vec::new();
+    if let Some(onebot) = onebot::OneBotAdapter::from_config(config)? {
+        adapters.push(Box::new(onebot));
+    }
     if let Some(official) = official::OfficialAdapter::from_config(config)? {
         adapters.push(Box::new(official));
     }

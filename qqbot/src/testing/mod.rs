@@ -14,6 +14,7 @@
 //! Fakes of the real protocol peers (a fake NapCat, a fake official gateway and REST API) live beside this
 //! module, for adapter tests over loopback.
 
+pub mod napcat;
 pub mod official;
 mod recording_bot;
 

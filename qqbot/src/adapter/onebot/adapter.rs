@@ -1,0 +1,188 @@
+//! The OneBot adapter: starts every configured connection and listener, and runs until shutdown.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+
+use super::bots::{BotRegistry, Delivery};
+use super::config::{ConnectionConfig, DEFAULT_POST_PATH, DEFAULT_WS_PATH, OneBotConfig};
+use super::error::OneBotError;
+use super::link::WsLink;
+use super::server_process::ServerControl;
+use super::transport::connection::ConnOptions;
+use super::transport::forward::{self, Forward};
+use super::transport::http_api::HttpApiClient;
+use super::transport::server::{PostRoute, ReverseRoute, Server};
+use crate::adapter::{Adapter, EventSink};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// Events waiting for the dispatcher, across all connections, before connections stop reading.
+const DELIVERY_QUEUE: usize = 4096;
+
+struct Listener {
+    addr: String,
+    socket: std::net::TcpListener,
+    reverse: Vec<ReverseRoute>,
+    post: Vec<PostRoute>,
+}
+
+/// The OneBot v11 adapter (NapCat, Lagrange, go-cqhttp, LLOneBot) over forward WebSocket, reverse WebSocket,
+/// HTTP API and HTTP POST. Built from `[onebot]` in `qqbot.toml` by [`crate::App::from_env`], or by hand:
+///
+/// ```no_run
+/// use qqbot::adapter::onebot::{OneBotAdapter, OneBotConfig};
+/// # fn f() -> qqbot::Result<()> {
+/// let adapter = OneBotAdapter::new(OneBotConfig { uri: Some("ws://127.0.0.1:3001".into()), ..Default::default() })?;
+/// let app = qqbot::App::new().adapter(adapter);
+/// # Ok(()) }
+/// ```
+pub struct OneBotAdapter {
+    forwards: Vec<(Forward, Option<String>)>,
+    listeners: Vec<Listener>,
+    conn: ConnOptions,
+    max_frame: usize,
+    timeout: Duration,
+    server: ServerControl,
+}
+
+impl std::fmt::Debug for OneBotAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OneBotAdapter")
+            .field("forward", &self.forwards.iter().map(|(f, _)| forward::loggable(&f.uri)).collect::<Vec<_>>())
+            .field("listen", &self.listen_addrs())
+            .finish_non_exhaustive()
+    }
+}
+
+impl OneBotAdapter {
+    /// Builds the adapter; listeners are bound now, so a busy port is reported at start-up.
+    pub fn new(config: OneBotConfig) -> Result<Self> {
+        config.validate()?;
+        let timeout = config.timeout();
+        let policy = config.retry_config.clone().unwrap_or_default();
+        let heartbeat_timeout = config.heartbeat_timeout.and_then(|s| Duration::try_from_secs_f64(s).ok());
+        let conn = ConnOptions { heartbeat_timeout, queue: 1024 };
+        let quick_window = Duration::try_from_secs_f64(config.quick_reply_window).unwrap_or(Duration::from_secs(1));
+        let mut forwards = Vec::new();
+        let mut routes: BTreeMap<String, (Vec<ReverseRoute>, Vec<PostRoute>)> = BTreeMap::new();
+        for c in config.all_connections() {
+            match c {
+                ConnectionConfig::Forward(f) => forwards.push((
+                    Forward {
+                        uri: f.uri,
+                        token: f.token.or_else(|| config.token.clone()),
+                        policy: policy.clone(),
+                        conn: conn.clone(),
+                        max_frame: config.max_frame_bytes,
+                        connect_timeout: Duration::from_secs(10),
+                    },
+                    f.self_id.or_else(|| config.self_id.clone()),
+                )),
+                ConnectionConfig::Reverse(r) => routes.entry(r.listen).or_default().0.push(ReverseRoute {
+                    path: r.path.unwrap_or_else(|| DEFAULT_WS_PATH.to_owned()),
+                    token: r.token.or_else(|| config.token.clone()),
+                }),
+                ConnectionConfig::Http(h) => {
+                    let token = h.token.or_else(|| config.token.clone());
+                    let api = match &h.api {
+                        Some(base) => Some(Arc::new(HttpApiClient::new(base, token, timeout, h.self_id.clone())?)),
+                        None => None,
+                    };
+                    if let Some(listen) = h.listen {
+                        routes.entry(listen).or_default().1.push(PostRoute {
+                            path: h.path.unwrap_or_else(|| DEFAULT_POST_PATH.to_owned()),
+                            secret: h.secret,
+                            api,
+                            quick_window,
+                        });
+                    }
+                }
+                #[allow(unreachable_patterns)]
+                _ => {}
+            }
+        }
+        let mut listeners = Vec::new();
+        for (addr, (reverse, post)) in routes {
+            let socket = std::net::TcpListener::bind(&addr)
+                .map_err(|source| Error::adapter(OneBotError::Listen { addr: addr.clone(), source }))?;
+            listeners.push(Listener { addr, socket, reverse, post });
+        }
+        Ok(OneBotAdapter {
+            forwards,
+            listeners,
+            conn,
+            max_frame: config.max_frame_bytes,
+            timeout,
+            server: ServerControl::new(config.start_server_command.clone()),
+        })
+    }
+
+    /// The adapter `qqbot.toml` and the environment describe, if they describe one.
+    pub fn from_config(config: &Config) -> Result<Option<Self>> {
+        OneBotConfig::load(config)?.map(OneBotAdapter::new).transpose()
+    }
+
+    /// The addresses the adapter's listeners are bound to (useful with port 0).
+    pub fn listen_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners.iter().filter_map(|l| l.socket.local_addr().ok()).collect()
+    }
+
+    /// The control of `start_server_command` (restart the implementation from a handler).
+    pub fn server(&self) -> ServerControl {
+        self.server.clone()
+    }
+}
+
+impl Adapter for OneBotAdapter {
+    fn name(&self) -> &str {
+        "onebot"
+    }
+
+    fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async move {
+            let this = *self;
+            let bots = Arc::new(BotRegistry::default());
+            let delivery = Delivery::spawn(sink.clone(), DELIVERY_QUEUE);
+            let mut tasks = tokio::task::JoinSet::new();
+            for (fwd, self_id) in this.forwards {
+                let link = WsLink::new(forward::loggable(&fwd.uri).to_owned(), self_id, this.timeout);
+                let (bots, delivery, sink, server) =
+                    (bots.clone(), delivery.clone(), sink.clone(), this.server.clone());
+                tasks.spawn(forward::run(fwd, link, bots, delivery, sink, server));
+            }
+            for l in this.listeners {
+                let server = Server {
+                    listener: l.socket,
+                    reverse: l.reverse,
+                    post: l.post,
+                    bots: bots.clone(),
+                    delivery: delivery.clone(),
+                    sink: sink.clone(),
+                    conn: this.conn.clone(),
+                    max_frame: this.max_frame,
+                    timeout: this.timeout,
+                };
+                let addr = l.addr;
+                tasks.spawn(async move {
+                    server.run().await.map_err(|source| Error::adapter(OneBotError::Listen { addr, source }))
+                });
+            }
+            drop(delivery);
+            let mut first_error = None;
+            while let Some(joined) = tasks.join_next().await {
+                match joined {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        first_error.get_or_insert(e);
+                    }
+                    Err(e) => tracing::error!(target: "qqbot::onebot", "a OneBot connection task failed: {e}"),
+                }
+            }
+            first_error.map_or(Ok(()), Err)
+        })
+    }
+}

@@ -1,0 +1,215 @@
+//! The OneBot [`Bot`]: one account, its typed API, and the neutral send/reply/recall.
+
+use std::any::Any;
+use std::sync::{Arc, Mutex};
+
+use futures_util::future::BoxFuture;
+use serde::{Serialize, Serializer};
+use tokio::sync::oneshot;
+
+use super::OneBotApi;
+use super::caller::ActionCaller;
+use super::link::WsLink;
+use super::protocol::segment::MessageRef;
+use super::transport::http_api::HttpApiClient;
+use crate::api::{Bot, Target};
+use crate::error::{Error, Result};
+use crate::event::{Event, Platform};
+use crate::message::Message;
+
+/// How a bot performs actions.
+#[derive(Debug, Clone)]
+pub(crate) enum Caller {
+    /// Over a WebSocket link (forward or reverse).
+    Ws(Arc<WsLink>),
+    /// Over the HTTP API.
+    Http(Arc<HttpApiClient>),
+    /// An HTTP POST account without an `api` URL: events only.
+    None,
+}
+
+/// An `ActionCaller` for HTTP POST accounts that have no API URL: every call says how to fix it.
+#[derive(Debug)]
+struct NoApi {
+    self_id: String,
+}
+
+impl ActionCaller for NoApi {
+    fn call_action<'a>(&'a self, action: &'a str, _: serde_json::Value) -> BoxFuture<'a, Result<serde_json::Value>> {
+        Box::pin(async move {
+            Err(Error::Unsupported {
+                platform: Platform::OneBot,
+                what: format!(
+                    "calling `{action}`: this HTTP POST connection has no `api` URL; add `api = \"http://…\"` to it"
+                ),
+            })
+        })
+    }
+
+    fn self_id(&self) -> &str {
+        &self.self_id
+    }
+}
+
+/// One OneBot account. `ctx.onebot()?` gives its [`OneBotApi`].
+#[derive(Debug)]
+pub struct OneBotBot {
+    self_id: String,
+    api: OneBotApi,
+    caller: Caller,
+}
+
+impl OneBotBot {
+    pub(crate) fn new(self_id: &str, caller: Caller) -> Self {
+        let api_caller: Arc<dyn ActionCaller> = match &caller {
+            Caller::Ws(link) => link.clone(),
+            Caller::Http(client) => client.clone(),
+            Caller::None => Arc::new(NoApi { self_id: self_id.to_owned() }),
+        };
+        OneBotBot { self_id: self_id.to_owned(), api: OneBotApi::new(api_caller), caller }
+    }
+
+    /// The account's typed API.
+    pub fn api(&self) -> &OneBotApi {
+        &self.api
+    }
+
+    /// Performs an action with typed params, without building a JSON tree (the send path).
+    async fn call<P: Serialize + Sync>(&self, action: &str, params: &P) -> Result<serde_json::Value> {
+        match &self.caller {
+            Caller::Ws(link) => link.call(action, params).await,
+            Caller::Http(client) => client.call(action, params).await,
+            Caller::None => {
+                let value = serde_json::to_value(params)?;
+                self.api.call(action, value).await
+            }
+        }
+    }
+
+    /// Sends `message` to a group or a user; returns the message id.
+    pub async fn send_message(&self, target: &Target, message: &Message) -> Result<String> {
+        let (action, params) = match target {
+            Target::Group(id) => (
+                "send_group_msg",
+                SendParams { group_id: Some(NumId(id)), user_id: None, message: MessageRef(message) },
+            ),
+            Target::Private(id) => (
+                "send_private_msg",
+                SendParams { group_id: None, user_id: Some(NumId(id)), message: MessageRef(message) },
+            ),
+            other => {
+                return Err(Error::Unsupported {
+                    platform: Platform::OneBot,
+                    what: format!("sending to {other} (guild channels and DMs)"),
+                });
+            }
+        };
+        let data = self.call(action, &params).await?;
+        Ok(match data.get("message_id") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        })
+    }
+}
+
+/// An id param: a number when it is one (what every implementation accepts), else a string.
+struct NumId<'a>(&'a str);
+
+impl Serialize for NumId<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0.parse::<i64>() {
+            Ok(n) => s.serialize_i64(n),
+            Err(_) => s.serialize_str(self.0),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SendParams<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_id: Option<NumId<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<NumId<'a>>,
+    message: MessageRef<'a>,
+}
+
+#[derive(Serialize)]
+struct RecallParams<'a> {
+    message_id: NumId<'a>,
+}
+
+impl Bot for OneBotBot {
+    fn platform(&self) -> Platform {
+        Platform::OneBot
+    }
+
+    fn self_id(&self) -> &str {
+        &self.self_id
+    }
+
+    fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
+        Box::pin(async move { self.send_message(target, &message).await })
+    }
+
+    fn recall<'a>(&'a self, _target: &'a Target, message_id: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            self.call("delete_msg", &RecallParams { message_id: NumId(message_id) }).await?;
+            Ok(())
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        &self.api
+    }
+}
+
+/// The bot handed to handlers of one HTTP POST event: its first reply to that event goes back as the quick
+/// operation in the HTTP response (no API call, so no message id: it returns an empty id); anything after the
+/// response was sent goes through the HTTP API.
+pub(crate) struct QuickReplyBot {
+    pub(crate) inner: Arc<OneBotBot>,
+    pub(crate) slot: Mutex<Option<oneshot::Sender<Message>>>,
+}
+
+impl Bot for QuickReplyBot {
+    fn platform(&self) -> Platform {
+        Platform::OneBot
+    }
+
+    fn self_id(&self) -> &str {
+        &self.inner.self_id
+    }
+
+    fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
+        self.inner.send(target, message)
+    }
+
+    fn reply<'a>(&'a self, event: &'a Event, message: Message) -> BoxFuture<'a, Result<String>> {
+        Box::pin(async move {
+            let slot = match self.slot.lock() {
+                Ok(mut s) => s.take(),
+                Err(poisoned) => poisoned.into_inner().take(),
+            };
+            let message = match slot {
+                Some(tx) => match tx.send(message) {
+                    Ok(()) => return Ok(String::new()),
+                    Err(message) => message,
+                },
+                None => message,
+            };
+            match event {
+                Event::Message(m) => self.inner.send_message(&m.target(), &message).await,
+                Event::Notice(_) => self.inner.reply(event, message).await,
+            }
+        })
+    }
+
+    fn recall<'a>(&'a self, target: &'a Target, message_id: &'a str) -> BoxFuture<'a, Result<()>> {
+        self.inner.recall(target, message_id)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self.inner.as_any()
+    }
+}

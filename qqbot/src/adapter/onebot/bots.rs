@@ -1,0 +1,73 @@
+//! The accounts an adapter serves, and the queue that hands their events to the dispatcher.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use super::bot::{Caller, OneBotBot};
+use super::link::WsLink;
+use super::transport::http_api::HttpApiClient;
+use crate::adapter::EventSink;
+use crate::api::Bot;
+use crate::event::Event;
+
+/// One bot per account id. Looked up only when a connection sees an account it has not cached.
+#[derive(Debug, Default)]
+pub(crate) struct BotRegistry {
+    bots: Mutex<HashMap<String, Arc<OneBotBot>>>,
+}
+
+impl BotRegistry {
+    /// The bot of `self_id` over a WebSocket link.
+    pub(crate) fn ws_bot(&self, self_id: &str, link: &Arc<WsLink>) -> Arc<dyn Bot> {
+        self.get_or_insert(self_id, || Caller::Ws(link.clone()))
+    }
+
+    /// The bot of `self_id` over the HTTP API (or with no API at all).
+    pub(crate) fn http_bot(&self, self_id: &str, client: Option<&Arc<HttpApiClient>>) -> Arc<OneBotBot> {
+        self.get_or_insert_concrete(self_id, || match client {
+            Some(c) => Caller::Http(c.clone()),
+            None => Caller::None,
+        })
+    }
+
+    fn get_or_insert(&self, self_id: &str, caller: impl FnOnce() -> Caller) -> Arc<dyn Bot> {
+        self.get_or_insert_concrete(self_id, caller)
+    }
+
+    fn get_or_insert_concrete(&self, self_id: &str, caller: impl FnOnce() -> Caller) -> Arc<OneBotBot> {
+        let mut bots = match self.bots.lock() {
+            Ok(b) => b,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        bots.entry(self_id.to_owned()).or_insert_with(|| Arc::new(OneBotBot::new(self_id, caller()))).clone()
+    }
+}
+
+/// Hands events to the dispatcher in arrival order, from a task of its own, so a connection keeps reading
+/// (and matching responses) while the dispatcher applies back-pressure.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    tx: mpsc::Sender<(Arc<dyn Bot>, Event)>,
+}
+
+impl Delivery {
+    /// Starts the delivery task; it ends when every `Delivery` clone is dropped.
+    pub(crate) fn spawn(sink: EventSink, capacity: usize) -> Delivery {
+        let (tx, mut rx) = mpsc::channel::<(Arc<dyn Bot>, Event)>(capacity.max(1));
+        tokio::spawn(async move {
+            while let Some((bot, event)) = rx.recv().await {
+                sink.dispatch(bot, event).await;
+            }
+        });
+        Delivery { tx }
+    }
+
+    /// Queues an event (waits only when the queue is full).
+    pub(crate) async fn deliver(&self, bot: Arc<dyn Bot>, event: Event) {
+        if let Err(mpsc::error::TrySendError::Full(item)) = self.tx.try_send((bot, event)) {
+            let _ = self.tx.send(item).await;
+        }
+    }
+}

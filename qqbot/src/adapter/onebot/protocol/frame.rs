@@ -1,0 +1,264 @@
+//! Frames on the wire: what arrives (an event or an action response), decoded once; and action requests.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::event::OneBotEvent;
+use super::segment::WireMessage;
+use crate::error::Error;
+
+/// What one incoming frame holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Frame {
+    /// An event (it has a `post_type`).
+    Event(Box<OneBotEvent>),
+    /// The answer to an action.
+    Response(ActionResponse),
+}
+
+/// Why a frame could not be decoded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FrameError {
+    /// Not JSON, truncated, or a JSON value that is not an object.
+    #[error("not a JSON object ({0})")]
+    NotJson(serde_json::Error),
+    /// JSON, but a field the framework reads has an impossible type; the event is kept raw.
+    #[error("a field has an unexpected type ({error}); kept as a raw event")]
+    BadField {
+        /// The serde error.
+        error: serde_json::Error,
+        /// The whole frame.
+        raw: Value,
+    },
+    /// A JSON object that is neither an event nor an action response.
+    #[error("neither an event (no `post_type`) nor an action response (no `status`/`retcode`/`echo`)")]
+    Unrecognised(Value),
+}
+
+/// Decodes one frame. Events and responses share one pass; only a frame with an oddly typed field is parsed a
+/// second time (into raw JSON, so nothing is lost).
+pub fn decode_frame(text: &str) -> Result<Frame, FrameError> {
+    match serde_json::from_str::<OneBotEvent>(text) {
+        Ok(ev) => classify(ev),
+        Err(error) => match serde_json::from_str::<Value>(text) {
+            Ok(raw @ Value::Object(_)) => Err(FrameError::BadField { error, raw }),
+            Ok(_) => Err(FrameError::NotJson(error)),
+            Err(e) => Err(FrameError::NotJson(e)),
+        },
+    }
+}
+
+/// Decodes one frame already parsed as JSON (HTTP bodies, corpus files).
+pub fn decode_value(value: Value) -> Result<Frame, FrameError> {
+    match serde_json::from_value::<OneBotEvent>(value.clone()) {
+        Ok(ev) => classify(ev),
+        Err(error) if value.is_object() => Err(FrameError::BadField { error, raw: value }),
+        Err(error) => Err(FrameError::NotJson(error)),
+    }
+}
+
+fn classify(ev: OneBotEvent) -> Result<Frame, FrameError> {
+    if ev.post_type.is_some() {
+        return Ok(Frame::Event(Box::new(ev)));
+    }
+    let looks_like_response = ev.status.is_some()
+        || ev.extra.contains_key("retcode")
+        || ev.extra.contains_key("echo")
+        || ev.extra.contains_key("data");
+    if looks_like_response {
+        Ok(Frame::Response(ActionResponse::from_event(ev)))
+    } else {
+        Err(FrameError::Unrecognised(ev.to_value()))
+    }
+}
+
+/// An action response: `{"status","retcode","data","message","wording","echo"}` in any implementation's dialect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionResponse {
+    /// `ok`, `async`, `failed` (Lagrange: sometimes free text).
+    pub status: String,
+    /// The return code (0 ok, 1 async, anything else failure; see the notes in the docs).
+    pub retcode: i64,
+    /// The result (`null` when the response had none).
+    pub data: Value,
+    /// The echo, as sent.
+    pub echo: Option<Value>,
+    /// The best error text: `wording`, else `message`, else go-cqhttp's `msg`.
+    pub message: String,
+    /// go-cqhttp's machine-readable error code (`GROUP_NOT_FOUND` …).
+    pub msg: Option<String>,
+    /// Every other field.
+    pub extra: Map<String, Value>,
+}
+
+impl ActionResponse {
+    fn from_event(mut ev: OneBotEvent) -> Self {
+        let status = match ev.status.take() {
+            Some(Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        let retcode = match ev.extra.remove("retcode") {
+            Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
+            Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),
+            _ => 0,
+        };
+        let data = ev.extra.remove("data").unwrap_or(Value::Null);
+        let echo = ev.extra.remove("echo");
+        let wording = match ev.extra.remove("wording") {
+            Some(Value::String(s)) => s,
+            _ => String::new(),
+        };
+        let message = match ev.message.take() {
+            Some(WireMessage::Cq(s)) => s,
+            Some(other) => other.to_message().to_string(),
+            None => String::new(),
+        };
+        let msg = match ev.extra.remove("msg") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let message =
+            [wording, message, msg.clone().unwrap_or_default()].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
+        ActionResponse { status, retcode, data, echo, message, msg, extra: ev.extra }
+    }
+
+    /// Whether the action succeeded: `status` decides (`ok`/`async`); without a status, `retcode` 0 or 1.
+    pub fn is_ok(&self) -> bool {
+        match self.status.as_str() {
+            "ok" | "async" => true,
+            "" => self.retcode == 0 || self.retcode == 1,
+            _ => false,
+        }
+    }
+
+    /// The data on success, else the typed error for `action`.
+    pub fn into_result(self, action: &str) -> Result<Value, Error> {
+        if self.is_ok() {
+            return Ok(self.data);
+        }
+        let message = if self.message.is_empty() {
+            format!("status `{}`, no message from the implementation", self.status)
+        } else {
+            self.message
+        };
+        Err(Error::Api { action: action.to_owned(), code: self.retcode, message })
+    }
+
+    /// Our own echo number, if the echo is one we generate (a string or number of digits).
+    pub fn echo_id(&self) -> Option<u64> {
+        match self.echo.as_ref()? {
+            Value::String(s) => s.parse().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+}
+
+/// What kind of failure an [`Error::Api`] from a OneBot implementation is, across dialects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiFailure {
+    /// The implementation does not have this action (1404, 404, NapCat HTTP `不支持的Api`).
+    Unsupported,
+    /// The parameters were rejected (1400, 400).
+    BadRequest,
+    /// The access token was missing or wrong (1401, 1403, 401, 403).
+    Unauthorized,
+    /// NapCat's opaque send timeout (1200/200 with `Timeout`): often risk control; the message may have been
+    /// delivered, so do not resend blindly.
+    SendTimeout,
+    /// Any other failure.
+    Failed,
+}
+
+impl ApiFailure {
+    /// Classifies an error; `None` when it is not an [`Error::Api`].
+    pub fn of(error: &Error) -> Option<ApiFailure> {
+        let Error::Api { code, message, .. } = error else { return None };
+        Some(match *code {
+            1404 | 404 => ApiFailure::Unsupported,
+            _ if message.contains("不支持的Api")
+                || message.contains("不支持的API")
+                || message.contains("API_NOT_FOUND") =>
+            {
+                ApiFailure::Unsupported
+            }
+            1400 | 400 => ApiFailure::BadRequest,
+            1401 | 1403 | 401 | 403 => ApiFailure::Unauthorized,
+            1200 | 200 if message.contains("Timeout") || message.contains("超时") => ApiFailure::SendTimeout,
+            _ => ApiFailure::Failed,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Request<'a, P: Serialize + ?Sized> {
+    action: &'a str,
+    params: &'a P,
+    echo: &'a str,
+}
+
+/// An action request frame: `{"action","params","echo"}` with our echo as a string of digits.
+pub fn encode_request<P: Serialize + ?Sized>(action: &str, params: &P, echo: u64) -> Result<String, serde_json::Error> {
+    let echo = echo.to_string();
+    serde_json::to_string(&Request { action, params, echo: &echo })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn responses_in_every_dialect() {
+        let Frame::Response(r) =
+            decode_frame(r#"{"status":"ok","retcode":0,"data":{"message_id":5},"message":"","wording":"","echo":"7"}"#)
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(r.echo_id(), Some(7));
+        assert_eq!(r.clone().into_result("x").unwrap(), json!({"message_id":5}));
+        let Frame::Response(r) =
+            decode_frame(r#"{"status":"failed","retcode":100,"data":null,"msg":"GROUP_NOT_FOUND","wording":"群聊不存在","echo":{"seq":7}}"#)
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(r.echo_id(), None);
+        let e = r.into_result("send_group_msg").unwrap_err();
+        assert!(e.to_string().contains("群聊不存在") && e.to_string().contains("100"), "{e}");
+        assert_eq!(ApiFailure::of(&e), Some(ApiFailure::Failed));
+        // Lagrange: free-text status with retcode 0 is a failure.
+        let Frame::Response(r) =
+            decode_frame(r#"{"status":"user not found in the buffer","retcode":0,"echo":1}"#).unwrap()
+        else {
+            panic!()
+        };
+        assert!(!r.is_ok());
+        // NapCat void success has no data key.
+        let Frame::Response(r) =
+            decode_frame(r#"{"status":"ok","retcode":0,"message":"","wording":"","echo":"3"}"#).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(r.into_result("delete_msg").unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn bad_frames_are_reported_not_panicked() {
+        assert!(matches!(decode_frame("not json"), Err(FrameError::NotJson(_))));
+        assert!(matches!(decode_frame("{\"post_type\":\"mess"), Err(FrameError::NotJson(_))));
+        assert!(matches!(decode_frame("[1,2]"), Err(FrameError::NotJson(_))));
+        assert!(matches!(decode_frame("{\"a\":1}"), Err(FrameError::Unrecognised(_))));
+        assert!(matches!(decode_frame("{\"post_type\":5}"), Err(FrameError::BadField { .. })));
+    }
+
+    #[test]
+    fn requests_carry_a_string_echo() {
+        let s = encode_request("get_status", &json!({}), 42).unwrap();
+        assert_eq!(s, r#"{"action":"get_status","params":{},"echo":"42"}"#);
+    }
+}

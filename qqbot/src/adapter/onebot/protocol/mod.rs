@@ -1,0 +1,11 @@
+//! The OneBot v11 wire format, without I/O: frames → events, segments ↔ JSON, CQ codes, action requests and
+//! responses. Every transport uses this module; none of it knows how bytes travel.
+
+pub mod convert;
+pub mod cq;
+pub mod event;
+pub mod frame;
+pub mod id;
+pub mod inspect;
+pub mod quick_op;
+pub mod segment;

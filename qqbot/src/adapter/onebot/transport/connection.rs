@@ -1,0 +1,341 @@
+//! One WebSocket connection, forward or reverse: a single task reads frames, decodes each once, hands events
+//! to the dispatcher queue, and writes the account's calls (batched: one flush per burst), matching responses to
+//! callers by `echo` in a map only this task touches.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+use super::super::bots::{BotRegistry, Delivery};
+use super::super::link::{Outgoing, Reply, WsLink};
+use super::super::protocol::convert::to_event;
+use super::super::protocol::frame::{Frame, FrameError, decode_frame};
+use super::super::protocol::id::Id;
+use crate::adapter::EventSink;
+use crate::event::{Event, Notice, NoticeEvent, Platform, RawEvent};
+
+/// What a connection is used for (reverse WS `X-Client-Role`; forward WS paths `/api`, `/event`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Events and API calls.
+    Universal,
+    /// API calls only.
+    Api,
+    /// Events only.
+    Event,
+}
+
+impl Role {
+    /// Parses `X-Client-Role` (any case); unknown or absent means Universal.
+    pub(crate) fn parse(s: Option<&str>) -> Role {
+        match s.map(str::to_ascii_lowercase).as_deref() {
+            Some("api") => Role::Api,
+            Some("event") => Role::Event,
+            _ => Role::Universal,
+        }
+    }
+}
+
+/// Why a connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ended {
+    /// The peer closed it (with a close frame or not).
+    Closed(String),
+    /// Reading or writing failed.
+    Failed(String),
+    /// No frame for longer than the heartbeat allows.
+    Silent(Duration),
+    /// The bot is shutting down.
+    Shutdown,
+}
+
+impl fmt::Display for Ended {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ended::Closed(why) => write!(f, "closed by the implementation ({why})"),
+            Ended::Failed(why) => write!(f, "connection error: {why}"),
+            Ended::Silent(d) => write!(f, "no frame for {:.1} s although heartbeats were announced", d.as_secs_f64()),
+            Ended::Shutdown => f.write_str("shutting down"),
+        }
+    }
+}
+
+/// Settings of a connection.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnOptions {
+    /// Declare the connection dead after this long without a frame; `None`: three heartbeat intervals once a
+    /// heartbeat has announced one, else never.
+    pub(crate) heartbeat_timeout: Option<Duration>,
+    /// Queue of calls waiting for this connection's writer.
+    pub(crate) queue: usize,
+}
+
+/// The WebSocket settings every connection uses: frames up to `max_frame` bytes (NapCat allows 50 MiB).
+pub(crate) fn ws_config(max_frame: usize) -> WebSocketConfig {
+    WebSocketConfig::default().max_message_size(Some(max_frame)).max_frame_size(Some(max_frame))
+}
+
+struct Pending {
+    reply: oneshot::Sender<Reply>,
+}
+
+/// Runs one connection until it ends. `role` says whether it carries calls, events or both. Returns why it
+/// ended and how many non-meta events it delivered.
+pub(crate) async fn run<S>(
+    ws: WebSocketStream<S>,
+    role: Role,
+    link: Arc<WsLink>,
+    bots: Arc<BotRegistry>,
+    delivery: Delivery,
+    sink: EventSink,
+    options: ConnOptions,
+) -> (Ended, u64)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
+    let (tx, mut rx) = mpsc::channel::<Outgoing>(options.queue.max(1));
+    let conn_id = (role != Role::Event).then(|| link.attach(tx));
+    let mut ws = ws;
+    let mut pending: HashMap<u64, Pending> = HashMap::new();
+    let mut inserted = 0u32;
+    let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, heartbeat: None, events: 0 };
+    let mut last_frame = Instant::now();
+    let silence = tokio::time::sleep(Duration::from_secs(3600));
+    tokio::pin!(silence);
+    let shutdown = sink.shutdown_signal();
+    tokio::pin!(shutdown);
+
+    let mut armed: Option<Duration> = None;
+    let ended = loop {
+        let limit = options.heartbeat_timeout.or(state.heartbeat.map(|i| (i * 3).max(Duration::from_secs(1))));
+        if limit != armed {
+            // Re-armed only when the limit changes or the timer fires, not on every frame.
+            if let Some(limit) = limit {
+                silence.as_mut().reset(last_frame + limit);
+            }
+            armed = limit;
+        }
+        tokio::select! {
+            frame = ws.next() => {
+                last_frame = Instant::now();
+                match frame {
+                    None => break Ended::Closed("end of stream".into()),
+                    Some(Err(e)) => break Ended::Failed(e.to_string()),
+                    Some(Ok(WsMessage::Text(text))) => state.on_text(text.as_str(), &mut pending).await,
+                    Some(Ok(WsMessage::Binary(bytes))) => match std::str::from_utf8(&bytes) {
+                        Ok(text) => state.on_text(text, &mut pending).await,
+                        Err(_) => tracing::warn!(
+                            target: "qqbot::onebot",
+                            link = %link.label(),
+                            "ignored a binary frame of {} bytes that is not UTF-8 text",
+                            bytes.len()
+                        ),
+                    },
+                    Some(Ok(WsMessage::Close(frame))) => {
+                        break Ended::Closed(frame.map_or_else(|| "no close frame".to_owned(), |f| format!("code {}, {}", f.code, f.reason)));
+                    }
+                    // Pings are answered by the WebSocket layer; pongs and raw frames only prove liveness.
+                    Some(Ok(_)) => {}
+                }
+            }
+            out = rx.recv(), if conn_id.is_some() => {
+                let Some(first) = out else { break Ended::Failed("call queue closed".into()) };
+                let mut batch = 0;
+                let mut next = Some(first);
+                let mut failed = None;
+                while let Some(Outgoing { echo, frame, reply }) = next.take() {
+                    if reply.is_closed() {
+                        // The caller gave up before the call was written.
+                    } else {
+                        pending.insert(echo, Pending { reply });
+                        inserted = inserted.wrapping_add(1);
+                        if let Err(e) = ws.feed(WsMessage::text(frame)).await {
+                            failed = Some(e.to_string());
+                            break;
+                        }
+                    }
+                    batch += 1;
+                    if batch < 128 {
+                        next = rx.try_recv().ok();
+                    }
+                }
+                if failed.is_none() {
+                    if let Err(e) = ws.flush().await {
+                        failed = Some(e.to_string());
+                    }
+                }
+                if let Some(e) = failed {
+                    break Ended::Failed(e);
+                }
+                if inserted.is_multiple_of(256) {
+                    // Callers that timed out dropped their receivers; forget them.
+                    pending.retain(|_, p| !p.reply.is_closed());
+                }
+            }
+            _ = &mut silence, if limit.is_some() => {
+                let quiet = last_frame.elapsed();
+                match limit {
+                    Some(l) if quiet >= l => break Ended::Silent(quiet),
+                    Some(l) => silence.as_mut().reset(last_frame + l),
+                    None => {}
+                }
+            }
+            _ = &mut shutdown => {
+                let _ = tokio::time::timeout(Duration::from_secs(1), ws.close(None)).await;
+                break Ended::Shutdown;
+            }
+        }
+    };
+
+    if let Some(id) = conn_id {
+        link.detach(id);
+    }
+    // Calls not yet taken by this connection go to the next one; calls already written lose their answer.
+    rx.close();
+    while let Ok(out) = rx.try_recv() {
+        let _ = out.reply.send(Reply::NotSent(out.frame));
+    }
+    drop(pending);
+    if !matches!(ended, Ended::Failed(_) | Ended::Silent(_)) {
+        let _ = tokio::time::timeout(Duration::from_millis(200), ws.close(None)).await;
+    }
+    let events = state.events;
+    if ended != Ended::Shutdown {
+        state.disconnected(&ended).await;
+    }
+    (ended, events)
+}
+
+/// The reading side's state.
+struct ReadState {
+    link: Arc<WsLink>,
+    bots: Arc<BotRegistry>,
+    delivery: Delivery,
+    /// The bot of the last event's account, to skip the registry lookup.
+    cached: Option<(String, Arc<dyn crate::api::Bot>)>,
+    /// The heartbeat interval the implementation announced.
+    heartbeat: Option<Duration>,
+    /// Events other than meta events delivered so far.
+    events: u64,
+}
+
+impl ReadState {
+    async fn on_text(&mut self, text: &str, pending: &mut HashMap<u64, Pending>) {
+        match decode_frame(text) {
+            Ok(Frame::Response(r)) => match r.echo_id().and_then(|e| pending.remove(&e)) {
+                Some(p) => {
+                    let _ = p.reply.send(Reply::Response(r));
+                }
+                None if r.echo.is_none() || r.echo == Some(serde_json::Value::Null) => {
+                    if matches!(r.retcode, 1401 | 1403) {
+                        tracing::error!(
+                            target: "qqbot::onebot", link = %self.link.label(),
+                            "the implementation rejected the access token ({}): set `token` to the one in its config", r.message
+                        );
+                    } else {
+                        tracing::warn!(
+                            target: "qqbot::onebot", link = %self.link.label(),
+                            "ignored a response without echo (retcode {}, {:?}): it answers no call of ours", r.retcode, r.message
+                        );
+                    }
+                }
+                None => tracing::debug!(
+                    target: "qqbot::onebot", link = %self.link.label(),
+                    "ignored a response to echo {:?}: its caller already gave up", r.echo
+                ),
+            },
+            Ok(Frame::Event(ev)) => {
+                let known = ["message", "message_sent", "notice", "request", "meta_event"];
+                if let Some(post_type) = ev.post_type.as_deref().filter(|p| !known.contains(p)) {
+                    tracing::warn!(
+                        target: "qqbot::onebot", link = %self.link.label(),
+                        "unknown post_type `{post_type}`; delivered as a raw event"
+                    );
+                }
+                let self_id = ev.self_id.as_ref().map(Id::as_str).unwrap_or_default().to_owned();
+                if ev.meta_event_type.as_deref() == Some("heartbeat") {
+                    let interval = ev.interval.as_ref().and_then(Id::as_i64).filter(|i| *i > 0);
+                    self.heartbeat = interval.map(|ms| Duration::from_millis(ms as u64));
+                }
+                if ev.post_type.as_deref() != Some("meta_event") {
+                    self.events += 1;
+                }
+                let event = to_event(*ev, self.link.known_self_id().unwrap_or(""));
+                self.deliver(&self_id, event).await;
+            }
+            Err(FrameError::BadField { error, raw }) => {
+                tracing::warn!(
+                    target: "qqbot::onebot", link = %self.link.label(),
+                    "an event field has an unexpected type ({error}); delivered as a raw event"
+                );
+                let self_id = raw
+                    .get("self_id")
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .unwrap_or_default();
+                let kind = ["post_type", "notice_type", "message_type", "request_type", "meta_event_type", "sub_type"]
+                    .iter()
+                    .filter_map(|k| raw.get(*k).and_then(|v| v.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let mut n =
+                    NoticeEvent::new(Platform::OneBot, self_id.clone(), Notice::Raw(RawEvent { kind, data: raw }));
+                n.time = 0;
+                self.deliver(&self_id, Event::Notice(n)).await;
+            }
+            Err(e) => tracing::warn!(
+                target: "qqbot::onebot", link = %self.link.label(),
+                "ignored a frame of {} bytes: {e}; it starts with {:?}", text.len(), preview(text)
+            ),
+        }
+    }
+
+    async fn deliver(&mut self, self_id: &str, event: Event) {
+        let self_id =
+            if self_id.is_empty() { self.link.known_self_id().unwrap_or("").to_owned() } else { self_id.to_owned() };
+        if !self.link.learn_self_id(&self_id) {
+            tracing::warn!(
+                target: "qqbot::onebot", link = %self.link.label(),
+                "an event for account {self_id} arrived on the link of account {}; handled as {self_id}",
+                self.link.known_self_id().unwrap_or("?")
+            );
+        }
+        let bot = match &self.cached {
+            Some((id, bot)) if *id == self_id => bot.clone(),
+            _ => {
+                let bot = self.bots.ws_bot(&self_id, &self.link);
+                self.cached = Some((self_id, bot.clone()));
+                bot
+            }
+        };
+        self.delivery.deliver(bot, event).await;
+    }
+
+    /// Tells handlers the connection went down (events sent meanwhile are lost: implementations do not queue).
+    async fn disconnected(&mut self, ended: &Ended) {
+        let Some(self_id) = self.link.known_self_id().map(str::to_owned) else { return };
+        let event = Event::Notice(NoticeEvent::new(
+            Platform::OneBot,
+            self_id.clone(),
+            Notice::Disconnected(crate::event::Disconnected { reason: ended.to_string() }),
+        ));
+        self.deliver(&self_id, event).await;
+    }
+}
+
+/// The first 120 characters of a frame, for a log line.
+pub(crate) fn preview(text: &str) -> String {
+    let mut s: String = text.chars().take(120).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    s
+}

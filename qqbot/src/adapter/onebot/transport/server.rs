@@ -1,0 +1,324 @@
+//! The bot's own HTTP listener: reverse WebSocket (implementations connect to the bot) and HTTP POST (they push
+//! events to it). Several accounts share one listener; credentials are checked before a WebSocket upgrade.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
+
+use super::super::bot::QuickReplyBot;
+use super::super::bots::{BotRegistry, Delivery};
+use super::super::link::WsLink;
+use super::super::protocol::convert::to_event;
+use super::super::protocol::frame::{Frame, decode_frame};
+use super::super::protocol::id::Id;
+use super::super::protocol::quick_op;
+use super::auth::{Auth, Signature, check_signature, check_token};
+use super::connection::{self, ConnOptions, Role, preview};
+use super::http_api::HttpApiClient;
+use crate::adapter::EventSink;
+use crate::api::Bot;
+use crate::event::Event;
+
+/// A reverse-WebSocket endpoint on the listener.
+#[derive(Debug, Clone)]
+pub(crate) struct ReverseRoute {
+    /// `/onebot/v11/ws` by default; `<path>/api` and `<path>/event` are accepted too.
+    pub(crate) path: String,
+    pub(crate) token: Option<String>,
+}
+
+/// An HTTP POST endpoint on the listener.
+#[derive(Debug, Clone)]
+pub(crate) struct PostRoute {
+    /// `/onebot/v11/http` by default.
+    pub(crate) path: String,
+    /// The HMAC key of `X-Signature`.
+    pub(crate) secret: Option<String>,
+    /// The account's HTTP API, for replies after the quick-operation window and for `ctx.onebot()`.
+    pub(crate) api: Option<Arc<HttpApiClient>>,
+    /// How long the HTTP response waits for a handler's first reply (sent as the quick operation).
+    pub(crate) quick_window: Duration,
+}
+
+/// Everything one listener serves.
+pub(crate) struct Server {
+    pub(crate) listener: std::net::TcpListener,
+    pub(crate) reverse: Vec<ReverseRoute>,
+    pub(crate) post: Vec<PostRoute>,
+    pub(crate) bots: Arc<BotRegistry>,
+    pub(crate) delivery: Delivery,
+    pub(crate) sink: EventSink,
+    pub(crate) conn: ConnOptions,
+    pub(crate) max_frame: usize,
+    pub(crate) timeout: Duration,
+}
+
+struct Shared {
+    addr: SocketAddr,
+    reverse: Vec<ReverseRoute>,
+    post: Vec<PostRoute>,
+    links: Mutex<HashMap<String, Arc<WsLink>>>,
+    bots: Arc<BotRegistry>,
+    delivery: Delivery,
+    sink: EventSink,
+    conn: ConnOptions,
+    max_frame: usize,
+    timeout: Duration,
+}
+
+type Body = Full<Bytes>;
+
+impl Server {
+    /// Accepts connections until shutdown.
+    pub(crate) async fn run(self) -> std::io::Result<()> {
+        self.listener.set_nonblocking(true)?;
+        let addr = self.listener.local_addr()?;
+        let listener = TcpListener::from_std(self.listener)?;
+        let shared = Arc::new(Shared {
+            addr,
+            reverse: self.reverse,
+            post: self.post,
+            links: Mutex::new(HashMap::new()),
+            bots: self.bots,
+            delivery: self.delivery,
+            sink: self.sink.clone(),
+            conn: self.conn,
+            max_frame: self.max_frame,
+            timeout: self.timeout,
+        });
+        for r in &shared.reverse {
+            tracing::info!(target: "qqbot::onebot", "reverse WebSocket: listening on ws://{addr}{}", r.path);
+        }
+        for p in &shared.post {
+            tracing::info!(target: "qqbot::onebot", "HTTP POST: listening on http://{addr}{}", p.path);
+        }
+        let shutdown = self.sink.shutdown_signal();
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!(target: "qqbot::onebot", "accept on {addr} failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => {
+                    tracing::info!(target: "qqbot::onebot", "listener {addr} closed: shutting down");
+                    return Ok(());
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req| {
+                    let shared = shared.clone();
+                    async move { Ok::<_, Infallible>(handle(shared, peer, req).await) }
+                });
+                if let Err(e) =
+                    http1::Builder::new().serve_connection(TokioIo::new(stream), service).with_upgrades().await
+                {
+                    tracing::debug!(target: "qqbot::onebot", "HTTP connection from {peer} ended: {e}");
+                }
+            });
+        }
+    }
+}
+
+fn text_response(status: StatusCode, text: &str) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::from(text.to_owned())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn handle(shared: Arc<Shared>, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
+    let path = req.uri().path().trim_end_matches('/').to_owned();
+    let path = if path.is_empty() { "/".to_owned() } else { path };
+    for route in &shared.reverse {
+        let base = route.path.trim_end_matches('/');
+        let suffix_role = if path == base {
+            Some(None)
+        } else if path == format!("{base}/api") {
+            Some(Some("api"))
+        } else if path == format!("{base}/event") {
+            Some(Some("event"))
+        } else {
+            None
+        };
+        if let Some(suffix_role) = suffix_role {
+            return reverse(shared.clone(), route.clone(), suffix_role, peer, req);
+        }
+    }
+    for route in &shared.post {
+        if path == route.path.trim_end_matches('/') {
+            return post(shared.clone(), route.clone(), peer, req).await;
+        }
+    }
+    tracing::warn!(target: "qqbot::onebot", "refused {} {path} from {peer}: no OneBot endpoint at this path", req.method());
+    text_response(StatusCode::NOT_FOUND, "no OneBot endpoint at this path")
+}
+
+fn reverse(
+    shared: Arc<Shared>,
+    route: ReverseRoute,
+    suffix_role: Option<&str>,
+    peer: SocketAddr,
+    mut req: Request<Incoming>,
+) -> Response<Body> {
+    let headers = req.headers();
+    match check_token(route.token.as_deref(), header_str(headers, "authorization"), req.uri().query()) {
+        Auth::Ok => {}
+        Auth::Missing => {
+            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: no access token given");
+            return text_response(StatusCode::UNAUTHORIZED, "access token required");
+        }
+        Auth::Wrong => {
+            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: wrong access token");
+            return text_response(StatusCode::FORBIDDEN, "wrong access token");
+        }
+    }
+    let Some(self_id) = header_str(headers, "x-self-id").map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    else {
+        tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: no X-Self-ID header");
+        return text_response(StatusCode::BAD_REQUEST, "X-Self-ID header required");
+    };
+    let is_upgrade = header_str(headers, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
+    let Some(key) = headers.get("sec-websocket-key").filter(|_| is_upgrade) else {
+        tracing::warn!(target: "qqbot::onebot", "refused a request from {peer} to the reverse WebSocket path: not a WebSocket upgrade");
+        return text_response(StatusCode::BAD_REQUEST, "expected a WebSocket upgrade");
+    };
+    let accept = derive_accept_key(key.as_bytes());
+    let role = Role::parse(header_str(headers, "x-client-role").or(suffix_role));
+    let on_upgrade = hyper::upgrade::on(&mut req);
+    let link = {
+        let mut links = match shared.links.lock() {
+            Ok(l) => l,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        links
+            .entry(self_id.clone())
+            .or_insert_with(|| {
+                WsLink::new(format!("reverse {}:{self_id}", shared.addr), Some(self_id.clone()), shared.timeout)
+            })
+            .clone()
+    };
+    tokio::spawn(async move {
+        let upgraded = match on_upgrade.await {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(target: "qqbot::onebot", "reverse WebSocket upgrade from {peer} failed: {e}");
+                return;
+            }
+        };
+        let config = connection::ws_config(shared.max_frame);
+        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
+        tracing::info!(target: "qqbot::onebot", "account {self_id} connected over reverse WebSocket from {peer} ({role:?})");
+        let (ended, _) = connection::run(
+            ws,
+            role,
+            link,
+            shared.bots.clone(),
+            shared.delivery.clone(),
+            shared.sink.clone(),
+            shared.conn.clone(),
+        )
+        .await;
+        tracing::warn!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+    });
+    let mut r = Response::new(Full::new(Bytes::new()));
+    *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = r.headers_mut();
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    if let Ok(v) = HeaderValue::from_str(&accept) {
+        h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
+    }
+    r
+}
+
+async fn post(shared: Arc<Shared>, route: PostRoute, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
+    if req.method() != Method::POST {
+        return text_response(StatusCode::METHOD_NOT_ALLOWED, "use POST");
+    }
+    let header_self_id = header_str(req.headers(), "x-self-id").map(str::to_owned);
+    let signature = header_str(req.headers(), "x-signature").map(str::to_owned);
+    let body = match Limited::new(req.into_body(), shared.max_frame).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            tracing::warn!(target: "qqbot::onebot", "refused an HTTP POST event from {peer}: cannot read the body ({e})");
+            return text_response(StatusCode::PAYLOAD_TOO_LARGE, "body unreadable or too large");
+        }
+    };
+    match check_signature(route.secret.as_deref(), signature.as_deref(), &body) {
+        Signature::Ok => {}
+        Signature::Missing => {
+            tracing::warn!(target: "qqbot::onebot", "refused an HTTP POST event from {peer}: no X-Signature although a secret is set");
+            return text_response(StatusCode::UNAUTHORIZED, "X-Signature required");
+        }
+        Signature::Bad => {
+            tracing::warn!(target: "qqbot::onebot", "refused an HTTP POST event from {peer}: X-Signature does not match the body (wrong secret?)");
+            return text_response(StatusCode::FORBIDDEN, "bad signature");
+        }
+    }
+    let text = String::from_utf8_lossy(&body);
+    let ev = match decode_frame(&text) {
+        Ok(Frame::Event(ev)) => ev,
+        Ok(Frame::Response(_)) | Err(_) => {
+            tracing::warn!(target: "qqbot::onebot", "ignored an HTTP POST body from {peer} that is not an event: {:?}", preview(&text));
+            return text_response(StatusCode::BAD_REQUEST, "not a OneBot event");
+        }
+    };
+    let self_id = ev.self_id.as_ref().map(Id::as_str).map(str::to_owned).or(header_self_id).unwrap_or_default();
+    if let Some(api) = &route.api {
+        api.learn_self_id(&self_id);
+    }
+    let bot = shared.bots.http_bot(&self_id, route.api.as_ref());
+    let event = to_event(*ev, &self_id);
+    let (tx, rx) = oneshot::channel();
+    let quick: Arc<dyn Bot> = match &event {
+        Event::Message(_) => Arc::new(QuickReplyBot { inner: bot, slot: Mutex::new(Some(tx)) }),
+        Event::Notice(_) => bot,
+    };
+    let handle = shared.sink.dispatch(quick, event).await;
+    let reply = tokio::select! {
+        // A reply already handed over must win over the handler's settling right after.
+        biased;
+        m = rx => m.ok(),
+        _ = handle.settled() => None,
+        _ = tokio::time::sleep(route.quick_window) => None,
+    };
+    match reply {
+        Some(message) => {
+            let body = quick_op::reply(&message).to_string();
+            let mut r = Response::new(Full::new(Bytes::from(body)));
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r
+        }
+        None => {
+            let mut r = Response::new(Full::new(Bytes::new()));
+            *r.status_mut() = StatusCode::NO_CONTENT;
+            r
+        }
+    }
+}
