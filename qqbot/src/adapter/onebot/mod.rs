@@ -3,6 +3,7 @@
 
 pub mod api;
 mod caller;
+pub mod http_api;
 
 pub use api::OneBotApi;
 pub use caller::ActionCaller;
