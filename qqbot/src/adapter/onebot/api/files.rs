@@ -118,8 +118,8 @@ pub struct GroupFolder {
     /// The folder id.
     #[serde(default, deserialize_with = "lenient::string")]
     pub folder_id: String,
-    /// The name (some builds call it `folder`).
-    #[serde(default, alias = "folder")]
+    /// The name (implementations also send it as `folder`, kept in no field here).
+    #[serde(default)]
     pub folder_name: String,
     /// Creation time (Unix seconds).
     #[serde(default, deserialize_with = "lenient::int")]

@@ -129,6 +129,15 @@ impl OneBotApi {
 }
 
 /// Decodes an action's `data`; a shape mismatch names the action so the log says which call broke.
+///
+/// `null` (go-cqhttp's answer for "nothing", and many implementations' for an empty list) decodes as an empty
+/// object or list when `T` cannot be `null` itself, so a struct of optional fields or a `Vec` comes back empty.
 fn decode<T: DeserializeOwned>(action: &str, data: serde_json::Value) -> Result<T> {
-    serde_json::from_value(data).map_err(|source| OneBotApiError::Decode { action: action.to_owned(), source }.into())
+    let decoded = match data {
+        serde_json::Value::Null => serde_json::from_value(serde_json::Value::Null)
+            .or_else(|e| serde_json::from_value(serde_json::json!({})).map_err(|_| e))
+            .or_else(|e| serde_json::from_value(serde_json::json!([])).map_err(|_| e)),
+        data => serde_json::from_value(data),
+    };
+    decoded.map_err(|source| OneBotApiError::Decode { action: action.to_owned(), source }.into())
 }

@@ -194,7 +194,7 @@ impl OneBotApi {
     pub async fn get_level_by_search(&self, user_id: impl Into<Id>) -> Result<Option<i32>> {
         let user_id = user_id.into();
         let stranger = self.get_stranger_info(user_id.clone()).await?;
-        if let Some(level) = stranger.qq_level.filter(|l| *l > 0) {
+        if let Some(level) = stranger.level() {
             return Ok(i32::try_from(level).ok());
         }
         let wanted = user_id.as_i64();

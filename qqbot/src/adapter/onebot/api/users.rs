@@ -49,8 +49,8 @@ pub struct StrangerInfo {
     /// QID.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub qid: Option<String>,
-    /// QQ 等级 (NapCat `qqLevel`, go-cqhttp `level`).
-    #[serde(default, rename = "qqLevel", alias = "level", deserialize_with = "lenient::opt_int")]
+    /// NapCat: QQ 等级 (`qqLevel`); go-cqhttp sends `level`, see [`StrangerInfo::level`].
+    #[serde(default, rename = "qqLevel", deserialize_with = "lenient::opt_int")]
     pub qq_level: Option<i64>,
     /// 连续登录天数.
     #[serde(default, deserialize_with = "lenient::opt_int")]
@@ -64,6 +64,18 @@ pub struct StrangerInfo {
     /// Everything else the implementation sent (`uid`, `reg_time`, `is_vip`, `vip_level`, `status` …).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl StrangerInfo {
+    /// The QQ level, from NapCat's `qqLevel` or go-cqhttp's `level`; `None` when absent or 0 (hidden).
+    pub fn level(&self) -> Option<i64> {
+        let gocq = || match self.extra.get("level") {
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.parse().ok(),
+            _ => None,
+        };
+        self.qq_level.filter(|l| *l > 0).or_else(gocq).filter(|l| *l > 0)
+    }
 }
 
 /// A friend (`get_friend_list`).
