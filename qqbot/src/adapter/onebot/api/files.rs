@@ -1,18 +1,5 @@
 //! Files: group file system, uploads, file URLs, cached media (`get_image`/`get_record`/`get_file`) and
 //! downloads performed by the implementation.
-//!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
-//! use qqbot::adapter::onebot::api::DownloadFile;
-//! api.upload_group_file(123456789, "/data/report.pdf", "周报.pdf", None).await?;
-//! let root = api.get_group_root_files(123456789).await?;
-//! for file in &root.files {
-//!     let url = api.get_group_file_url(123456789, &file.file_id).await?;
-//!     println!("{} → {url}", file.file_name);
-//! }
-//! let local = api.download_file(DownloadFile::url("https://example.com/a.zip").name("a.zip")).await?;
-//! # let _ = local; Ok(()) }
-//! ```
 
 use serde::Deserialize;
 
@@ -201,6 +188,21 @@ impl DownloadFile {
     }
 }
 
+/// Files: group file system, uploads, file URLs, cached media (`get_image`/`get_record`/`get_file`) and
+/// downloads performed by the implementation.
+///
+/// ```no_run
+/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// use qqbot::adapter::onebot::api::DownloadFile;
+/// api.upload_group_file(123456789, "/data/report.pdf", "周报.pdf", None).await?;
+/// let root = api.get_group_root_files(123456789).await?;
+/// for file in &root.files {
+///     let url = api.get_group_file_url(123456789, &file.file_id).await?;
+///     println!("{} → {url}", file.file_name);
+/// }
+/// let local = api.download_file(DownloadFile::url("https://example.com/a.zip").name("a.zip")).await?;
+/// # let _ = local; Ok(()) }
+/// ```
 impl OneBotApi {
     /// 创建群文件文件夹 — creates a folder in the group's root (`create_group_file_folder`).
     pub async fn create_group_file_folder(&self, group_id: impl Into<Id>, folder_name: &str) -> Result<()> {

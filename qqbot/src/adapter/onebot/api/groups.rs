@@ -1,18 +1,4 @@
 //! Groups: administration, information, members, honours, notices, essence messages, requests and sign-in.
-//!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
-//! use qqbot::adapter::onebot::api::HonorType;
-//! let info = api.get_group_info(123456789).await?;
-//! println!("{} ({}/{})", info.group_name, info.member_count, info.max_member_count);
-//! let active = api.get_group_members(123456789).await?.filter_by_level_ge(50);
-//! api.set_group_ban(123456789, 10001, 600).await?; // 禁言 10 分钟
-//! let honor = api.get_group_honor_info(123456789, Some(HonorType::Talkative)).await?;
-//! if let Some(king) = honor.current_talkative {
-//!     api.post_group_msg(123456789, format!("今日龙王：{}", king.nickname)).await?;
-//! }
-//! # let _ = active; Ok(()) }
-//! ```
 
 use std::ops::Deref;
 
@@ -437,6 +423,21 @@ pub struct SignedMember {
     pub rank: i64,
 }
 
+/// Groups: administration, information, members, honours, notices, essence messages, requests and sign-in.
+///
+/// ```no_run
+/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// use qqbot::adapter::onebot::api::HonorType;
+/// let info = api.get_group_info(123456789).await?;
+/// println!("{} ({}/{})", info.group_name, info.member_count, info.max_member_count);
+/// let active = api.get_group_members(123456789).await?.filter_by_level_ge(50);
+/// api.set_group_ban(123456789, 10001, 600).await?; // 禁言 10 分钟
+/// let honor = api.get_group_honor_info(123456789, Some(HonorType::Talkative)).await?;
+/// if let Some(king) = honor.current_talkative {
+///     api.post_group_msg(123456789, format!("今日龙王：{}", king.nickname)).await?;
+/// }
+/// # let _ = active; Ok(()) }
+/// ```
 impl OneBotApi {
     /// 踢出群成员 — removes a member, and refuses their future requests when `reject_add_request` (`set_group_kick`).
     pub async fn set_group_kick(

@@ -1,18 +1,5 @@
 //! Messages: sending (plain, ncatbot-style, files, forwards), recalling, fetching, history, read marks, emoji
 //! likes and pokes.
-//!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
-//! use qqbot::Message;
-//! use qqbot::adapter::onebot::api::{PostFile, PostMsg};
-//! let sent = api.post_group_msg(123456789, "你好").await?;
-//! api.post_group_msg(123456789, PostMsg::text("你好呀").reply(sent.message_id)).await?;
-//! api.post_private_file(10001, PostFile::image("https://example.com/cat.png")).await?;
-//! api.send_group_msg(123456789, Message::new().text("早上好 ").at_all()).await?;
-//! let history = api.get_group_msg_history(123456789, None, 20, false).await?;
-//! api.send_group_forward_msg(123456789, history.iter().map(|m| m.message_id)).await?;
-//! # Ok(()) }
-//! ```
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -235,6 +222,21 @@ fn id_nodes<I: Into<Id>>(message_ids: impl IntoIterator<Item = I>) -> Message {
         .collect()
 }
 
+/// Messages: sending (plain, ncatbot-style, files, forwards), recalling, fetching, history, read marks, emoji
+/// likes and pokes.
+///
+/// ```no_run
+/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// use qqbot::Message;
+/// use qqbot::adapter::onebot::api::{PostFile, PostMsg};
+/// let sent = api.post_group_msg(123456789, "你好").await?;
+/// api.post_group_msg(123456789, PostMsg::text("你好呀").reply(sent.message_id)).await?;
+/// api.post_private_file(10001, PostFile::image("https://example.com/cat.png")).await?;
+/// api.send_group_msg(123456789, Message::new().text("早上好 ").at_all()).await?;
+/// let history = api.get_group_msg_history(123456789, None, 20, false).await?;
+/// api.send_group_forward_msg(123456789, history.iter().map(|m| m.message_id)).await?;
+/// # Ok(()) }
+/// ```
 impl OneBotApi {
     /// 发送私聊消息 — sends a message to a user (`send_private_msg`).
     pub async fn send_private_msg(&self, user_id: impl Into<Id>, message: impl Into<Message>) -> Result<SentMessage> {

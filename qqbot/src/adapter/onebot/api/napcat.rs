@@ -1,18 +1,4 @@
 //! NapCat extras: online status, platform music cards, collections, level search and AI voice.
-//!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
-//! use qqbot::adapter::onebot::api::{MusicPlatform, OnlineStatus};
-//! api.set_online_status(OnlineStatus::BUSY).await?;
-//! let message_id = api.send_group_platform_music(123456789, MusicPlatform::NetEase, 28949129).await?;
-//! let voices = api.get_ai_characters(123456789, 1).await?;
-//! if let Some(voice) = voices.first() {
-//!     let url = api.get_ai_record(123456789, &voice.character_id, "你好").await?;
-//!     println!("{url}");
-//! }
-//! let level = api.get_level_by_search(10001).await?;
-//! # let _ = (message_id, level); Ok(()) }
-//! ```
 
 use serde::Deserialize;
 
@@ -118,6 +104,21 @@ fn music_message(platform: MusicPlatform, id: Id) -> Message {
     }))
 }
 
+/// NapCat extras: online status, platform music cards, collections, level search and AI voice.
+///
+/// ```no_run
+/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// use qqbot::adapter::onebot::api::{MusicPlatform, OnlineStatus};
+/// api.set_online_status(OnlineStatus::BUSY).await?;
+/// let message_id = api.send_group_platform_music(123456789, MusicPlatform::NetEase, 28949129).await?;
+/// let voices = api.get_ai_characters(123456789, 1).await?;
+/// if let Some(voice) = voices.first() {
+///     let url = api.get_ai_record(123456789, &voice.character_id, "你好").await?;
+///     println!("{url}");
+/// }
+/// let level = api.get_level_by_search(10001).await?;
+/// # let _ = (message_id, level); Ok(()) }
+/// ```
 impl OneBotApi {
     /// 设置在线状态 — sets the bot's online status (`set_online_status`).
     pub async fn set_online_status(&self, status: OnlineStatus) -> Result<()> {

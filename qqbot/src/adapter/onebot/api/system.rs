@@ -1,19 +1,5 @@
 //! System: versions, status, capability checks, credentials, OCR, translation, quick operations, restarts and
 //! caches.
-//!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
-//! let version = api.get_version_info().await?;
-//! println!("{} {}", version.app_name, version.app_version);
-//! if api.can_send_image().await? {
-//!     api.post_group_msg(123456789, qqbot::adapter::onebot::api::PostMsg::new().image("a.png")).await?;
-//! }
-//! for line in api.ocr_image("https://example.com/receipt.png").await?.texts {
-//!     println!("{}", line.text);
-//! }
-//! let packet_backend_ok = api.nc_get_packet_status().await?;
-//! # let _ = packet_backend_ok; Ok(()) }
-//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -285,6 +271,22 @@ struct Yes {
     yes: bool,
 }
 
+/// System: versions, status, capability checks, credentials, OCR, translation, quick operations, restarts and
+/// caches.
+///
+/// ```no_run
+/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// let version = api.get_version_info().await?;
+/// println!("{} {}", version.app_name, version.app_version);
+/// if api.can_send_image().await? {
+///     api.post_group_msg(123456789, qqbot::adapter::onebot::api::PostMsg::new().image("a.png")).await?;
+/// }
+/// for line in api.ocr_image("https://example.com/receipt.png").await?.texts {
+///     println!("{}", line.text);
+/// }
+/// let packet_backend_ok = api.nc_get_packet_status().await?;
+/// # let _ = packet_backend_ok; Ok(()) }
+/// ```
 impl OneBotApi {
     /// 获取版本信息 — the implementation's name and version (`get_version_info`).
     pub async fn get_version_info(&self) -> Result<VersionInfo> {

@@ -1,17 +1,4 @@
 //! Users: the bot's own account and profile, friends, strangers, likes, friend requests and contact cards.
-//!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
-//! use qqbot::adapter::onebot::api::Sex;
-//! let me = api.get_login_info().await?;
-//! println!("logged in as {} ({})", me.nickname, me.user_id);
-//! for friend in api.get_friend_list(false).await? {
-//!     api.send_like(friend.user_id, None).await?; // 点赞 1 次
-//! }
-//! api.set_qq_profile("彭彭", "咱好想和木子姐姐贴贴啊喵qwq", Sex::Unknown).await?;
-//! api.set_friend_add_request("1700000000", true, Some("彭彭")).await?;
-//! # Ok(()) }
-//! ```
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -184,6 +171,20 @@ impl Sex {
     }
 }
 
+/// Users: the bot's own account and profile, friends, strangers, likes, friend requests and contact cards.
+///
+/// ```no_run
+/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// use qqbot::adapter::onebot::api::Sex;
+/// let me = api.get_login_info().await?;
+/// println!("logged in as {} ({})", me.nickname, me.user_id);
+/// for friend in api.get_friend_list(false).await? {
+///     api.send_like(friend.user_id, None).await?; // 点赞 1 次
+/// }
+/// api.set_qq_profile("彭彭", "咱好想和木子姐姐贴贴啊喵qwq", Sex::Unknown).await?;
+/// api.set_friend_add_request("1700000000", true, Some("彭彭")).await?;
+/// # Ok(()) }
+/// ```
 impl OneBotApi {
     /// 获取登录号信息 — the bot's own QQ number and nickname (`get_login_info`).
     pub async fn get_login_info(&self) -> Result<LoginInfo> {
