@@ -216,7 +216,8 @@ async fn add_is_fire_and_forget_and_its_failures_reach_the_hooks() {
         "message": "群聊不存在", "data": null});
     script.answer([failed.clone()]);
 
-    client.add("send_group_msg", json!({"group_id": 1, "message": "hi"}));
+    // PyCqBot passes the action as a path; the leading `/` is accepted.
+    client.add("/send_group_msg", json!({"group_id": 1, "message": "hi"}));
     let seen = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
 
     assert_eq!(seen, Seen::LinkError { action: "send_group_msg".into(), json: failed });

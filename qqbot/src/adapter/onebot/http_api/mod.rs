@@ -44,6 +44,9 @@ pub use hooks::{HttpApiHooks, LogHooks};
 
 use download::{Download, safe_file_name};
 
+/// The largest action answer read into memory (a member list of a 3000-member group is a few MiB).
+const MAX_ANSWER_BYTES: usize = 64 << 20;
+
 /// The client's settings, with seed cqHttpApi's defaults. Reads from a TOML/JSON table too (every field optional).
 #[derive(Clone, Deserialize)]
 #[serde(default)]
@@ -317,6 +320,8 @@ impl HttpApi {
 
     /// Posts one action and unwraps the OneBot envelope, telling the hooks about failures.
     async fn post(&self, action: &str, params: Value) -> Result<Value> {
+        // PyCqBot code passes actions as paths (`"/send_msg"`).
+        let action = action.trim_start_matches('/');
         let hooks = self.inner.hooks.as_ref();
         let url = format!("{}/{}", self.inner.base_url, action);
         let mut request = self.inner.client.post(&url).json(&params).timeout(self.inner.timeout);
@@ -343,9 +348,16 @@ impl HttpApi {
             }
         };
 
-        let response = request.send().await.map_err(|e| fail(transport_error(e)))?;
+        let mut response = request.send().await.map_err(|e| fail(transport_error(e)))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| fail(transport_error(e)))?;
+        let mut body = Vec::new();
+        while let Some(piece) = response.chunk().await.map_err(|e| fail(transport_error(e)))? {
+            if body.len() + piece.len() > MAX_ANSWER_BYTES {
+                let limit = format!("the answer exceeds {} MiB and was dropped", MAX_ANSWER_BYTES >> 20);
+                return Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: limit }));
+            }
+            body.extend_from_slice(&piece);
+        }
         let answer: Value = match serde_json::from_slice(&body) {
             Ok(answer) => answer,
             Err(_) if matches!(status, 401 | 403) => {
