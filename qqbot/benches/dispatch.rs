@@ -1,1 +1,74 @@
-fn main() {}
+//! Dispatch cost per message as the number of registered commands grows (1, 100, 1 000, 10 000).
+//!
+//! `cargo bench -p qqbot --bench dispatch`. The message hits `/echo`; the other commands are `/cmd0` … `/cmdN`,
+//! added through the public `App::command` API, plus one regex command, as a real bot would have.
+
+use std::any::Any;
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use futures_util::future::BoxFuture;
+use qqbot::prelude::*;
+use qqbot::testing::TestClient;
+
+/// A bot that discards replies, so only the framework is measured.
+struct NullBot;
+
+impl Bot for NullBot {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+    fn self_id(&self) -> &str {
+        "10000"
+    }
+    fn send<'a>(&'a self, _: &'a Target, message: Message) -> BoxFuture<'a, qqbot::Result<String>> {
+        black_box(message);
+        Box::pin(async { Ok(String::new()) })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn app_with(n: usize) -> App {
+    let mut app = App::empty()
+        .command(BotCommand::new("echo").word("/echo").handler(|ctx: Ctx| async move { ctx.args().to_owned() }))
+        .command(
+            BotCommand::new("calc")
+                .regex(regex::Regex::new(r"^(\d+)\+(\d+)$").expect("valid"))
+                .handler(|_: Ctx| async { "3" }),
+        );
+    for i in 1..n {
+        app = app.command(BotCommand::new(format!("cmd{i}")).word(format!("/cmd{i}")).handler(|_: Ctx| async { "x" }));
+    }
+    app
+}
+
+fn event(text: &str) -> Event {
+    let sender = Sender::new("12345");
+    let mut e = MessageEvent::new(Platform::Console, Scene::GROUP, "10000", sender, Message::from(text));
+    e.group_id = Some("20000".into());
+    Event::Message(e)
+}
+
+fn dispatch(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let bot: Arc<dyn Bot> = Arc::new(NullBot);
+    let mut group = c.benchmark_group("dispatch");
+    group.throughput(Throughput::Elements(1));
+    for n in [1usize, 100, 1_000, 10_000] {
+        let client = TestClient::new(app_with(n)).expect("app builds");
+        let dispatcher = client.dispatcher().clone();
+        group.bench_with_input(BenchmarkId::new("echo_hit", n), &n, |b, _| {
+            b.iter(|| rt.block_on(dispatcher.handle_event(bot.clone(), event("/echo 12345"))));
+        });
+        group.bench_with_input(BenchmarkId::new("no_match", n), &n, |b, _| {
+            b.iter(|| rt.block_on(dispatcher.handle_event(bot.clone(), event("今天天气不错"))));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dispatch);
+criterion_main!(benches);

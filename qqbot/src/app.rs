@@ -158,7 +158,7 @@ impl App {
         let Built { sink, shutdown, mut adapters, config } = self.build()?;
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
-            tracing::info!("no adapter configured: starting the console sandbox");
+            tracing::debug!("no adapter configured: starting the console sandbox");
             adapters.push(Box::new(ConsoleAdapter::new(console)));
         }
         let mut tasks = tokio::task::JoinSet::new();

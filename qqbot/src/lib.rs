@@ -81,8 +81,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::command::{
-        ArgCursor, BotCommand, CommandRegistration, Ctx, EventHandler, EventParam, EventRegistration, HandlerOutput,
-        HandlerParam, IntoReply, ParamError, ShortCircuitOutput, SourceLocation, WordMatch,
+        ArgCursor, ArgSpec, BotCommand, CommandRegistration, Ctx, EventHandler, EventParam, EventRegistration,
+        HandlerOutput, HandlerParam, IntoReply, ParamError, ShortCircuitOutput, SourceLocation, WordMatch,
     };
     pub use crate::event::Scene;
     pub use futures_util::future::BoxFuture;

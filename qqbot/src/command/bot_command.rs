@@ -249,13 +249,10 @@ impl BotCommand {
         self.help.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
     }
 
-    /// The usage line, generated from the first word and the typed arguments: `/禁言 <target:@用户> <minutes:整数>`.
+    /// The usage line, generated from the first word (the name for regex commands) and the typed arguments: `/禁言 <target:@用户> <minutes:整数>`.
     pub fn usage(&self, lang: Lang) -> String {
-        let mut out = match (self.words.first(), self.regex.first()) {
-            (Some(w), _) => w.clone(),
-            (None, Some(r)) => r.as_str().to_owned(),
-            (None, None) => self.name.clone(),
-        };
+        // A regex is no usage a person can read; regex commands are listed by name.
+        let mut out = self.words.first().cloned().unwrap_or_else(|| self.name.clone());
         for (name, spec) in &self.params {
             out.push(' ');
             out.push_str(&spec.render(name, lang));

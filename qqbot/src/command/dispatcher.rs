@@ -124,7 +124,7 @@ impl Dispatcher {
             }
             Event::Notice(n) => (String::new(), String::new(), Sender::new(n.user_id().unwrap_or_default())),
         };
-        sender.is_superuser = self.app.superusers.iter().any(|s| *s == sender.user_id);
+        sender.is_superuser = self.app.superusers.contains(&sender.user_id);
         let is_self = matches!(&event, Event::Message(m) if m.is_self);
         let shared = Arc::new(Shared { event, bot, text, treated, sender, app: self.app.clone(), settle });
 
@@ -262,30 +262,28 @@ pub(crate) fn command_text(message: &Message) -> String {
 
 /// Seed 003's `treated_msg`: the bot's mentions removed, whitespace trimmed, one leading `/` removed.
 pub(crate) fn treat(text: &str, self_id: &str) -> String {
-    let mut owned;
-    let mut s = text;
-    if !self_id.is_empty() && s.contains("<@") {
-        owned = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(pos) = rest.find("<@") {
-            owned.push_str(&rest[..pos]);
-            let tail = &rest[pos..];
-            match crate::message::parse_mention(tail) {
-                Some((id, len)) if id == self_id => rest = &tail[len..],
-                _ => {
-                    owned.push_str("<@");
-                    rest = &tail[2..];
-                }
+    let strip_slash = |t: &str| -> String {
+        let t = t.trim();
+        t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t).to_owned()
+    };
+    if self_id.is_empty() || !text.contains("<@") {
+        return strip_slash(text);
+    }
+    let mut without = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("<@") {
+        without.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        match crate::message::parse_mention(tail) {
+            Some((id, len)) if id == self_id => rest = &tail[len..],
+            _ => {
+                without.push_str("<@");
+                rest = &tail[2..];
             }
         }
-        owned.push_str(rest);
-        s = &owned;
-        let t = s.trim();
-        let t = t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t);
-        return t.to_owned();
     }
-    let t = s.trim();
-    t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t).to_owned()
+    without.push_str(rest);
+    strip_slash(&without)
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -99,7 +99,12 @@ impl Bot for RecordingBot {
                     let target = match (n.group_id(), n.user_id()) {
                         (Some(g), _) => Target::Group(g.to_owned()),
                         (None, Some(u)) => Target::Private(u.to_owned()),
-                        (None, None) => Target::Private(String::new()),
+                        (None, None) => {
+                            return Err(crate::Error::Unsupported {
+                                platform: Platform::Console,
+                                what: "replying to an event that names no group or user".into(),
+                            });
+                        }
                     };
                     (target, n.event_id.clone().unwrap_or_default())
                 }

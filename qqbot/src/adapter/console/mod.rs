@@ -18,28 +18,53 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use tokio::io::{AsyncBufReadExt, BufReader};
+
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 use super::{Adapter, EventSink};
 use crate::error::Result;
 use crate::i18n::Lang;
 
+/// Where the console writes replies.
+pub type ConsoleOutput = Arc<std::sync::Mutex<dyn std::io::Write + Send>>;
+
 /// The console sandbox adapter.
-#[derive(Debug, Clone, Default)]
 pub struct ConsoleAdapter {
     config: ConsoleConfig,
     interactive: Option<bool>,
+    input: Option<Box<dyn AsyncBufRead + Send + Unpin>>,
+    output: Option<ConsoleOutput>,
+}
+
+impl std::fmt::Debug for ConsoleAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleAdapter").field("config", &self.config).field("interactive", &self.interactive).finish()
+    }
+}
+
+impl Default for ConsoleAdapter {
+    fn default() -> Self {
+        ConsoleAdapter::new(ConsoleConfig::default())
+    }
 }
 
 impl ConsoleAdapter {
-    /// A console adapter with the given settings.
+    /// A console adapter on standard input and output.
     pub fn new(config: ConsoleConfig) -> Self {
-        ConsoleAdapter { config, interactive: None }
+        ConsoleAdapter { config, interactive: None, input: None, output: None }
     }
 
     /// Forces interactive (banner, prompt) or scripted (replies only) mode instead of detecting a terminal.
     pub fn interactive(mut self, interactive: bool) -> Self {
         self.interactive = Some(interactive);
+        self
+    }
+
+    /// Reads lines from `input` and writes replies to `output` instead of the standard streams (scripted mode
+    /// unless [`ConsoleAdapter::interactive`] says otherwise). Tests drive the sandbox this way.
+    pub fn with_io(mut self, input: impl AsyncBufRead + Send + Unpin + 'static, output: ConsoleOutput) -> Self {
+        self.input = Some(Box::new(input));
+        self.output = Some(output);
         self
     }
 }
@@ -51,15 +76,33 @@ impl Adapter for ConsoleAdapter {
 
     fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
-            let interactive = self.interactive.unwrap_or_else(|| std::io::stdin().is_terminal());
-            let bot = Arc::new(ConsoleBot::stdout(self.config.self_id.clone(), interactive));
-            let mut state = ConsoleState::new(self.config.clone());
+            let ConsoleAdapter { config, interactive, input, output } = *self;
+            let interactive = interactive.unwrap_or_else(|| input.is_none() && std::io::stdin().is_terminal());
+            let output: ConsoleOutput = output.unwrap_or_else(|| Arc::new(std::sync::Mutex::new(std::io::stdout())));
+            let bot = Arc::new(ConsoleBot::new(config.self_id.clone(), interactive, output.clone()));
+            let mut state = ConsoleState::new(config);
             let lang = sink.lang();
+            let say = |text: &str| {
+                if let Ok(mut out) = output.lock() {
+                    let _ = writeln!(out, "{text}");
+                    let _ = out.flush();
+                }
+            };
+            let prompt = |state: &ConsoleState| {
+                if let Ok(mut out) = output.lock() {
+                    let _ = write!(out, "{}", state.prompt());
+                    let _ = out.flush();
+                }
+            };
             if interactive {
-                println!("{}", banner(lang, &state));
-                state.print_prompt();
+                say(&banner(lang, &state));
+                prompt(&state);
             }
-            let mut lines = BufReader::new(tokio::io::stdin()).lines();
+            let input: Box<dyn AsyncBufRead + Send + Unpin> = match input {
+                Some(input) => input,
+                None => Box::new(BufReader::new(tokio::io::stdin())),
+            };
+            let mut lines = input.lines();
             loop {
                 let line = tokio::select! {
                     line = lines.next_line() => line?,
@@ -70,17 +113,17 @@ impl Adapter for ConsoleAdapter {
                     state::Input::Quit => break,
                     state::Input::Said(text) => {
                         if interactive {
-                            println!("{text}");
+                            say(&text);
                         }
                     }
                     state::Input::Nothing => {}
                     state::Input::Message(event) => {
-                        let handle = sink.dispatch(bot.clone(), event).await;
+                        let handle = sink.dispatch(bot.clone(), *event).await;
                         handle.settled().await;
                     }
                 }
                 if interactive {
-                    state.print_prompt();
+                    prompt(&state);
                 }
             }
             Ok(())

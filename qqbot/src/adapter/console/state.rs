@@ -1,7 +1,5 @@
 //! Who the console user is and where they speak; turns typed lines into events or console commands.
 
-use std::io::Write;
-
 use serde::Deserialize;
 
 use crate::event::{Event, MessageEvent, Platform, Role, Scene, Sender};
@@ -64,7 +62,7 @@ pub(crate) const HELP: &str = "\
 #[derive(Debug)]
 pub(crate) enum Input {
     /// A message to the bot.
-    Message(Event),
+    Message(Box<Event>),
     /// A console command's answer, to show in interactive mode.
     Said(String),
     /// An empty line.
@@ -147,10 +145,9 @@ impl ConsoleState {
         }
     }
 
-    pub(crate) fn print_prompt(&self) {
+    pub(crate) fn prompt(&self) -> String {
         let at = if self.always_at { " @bot" } else { "" };
-        print!("[{} {}|{}{}] > ", self.scene, self.config.user_id, self.role_zh(), at);
-        let _ = std::io::stdout().flush();
+        format!("[{} {}|{}{}] > ", self.scene, self.config.user_id, self.role_zh(), at)
     }
 
     /// Turns a typed line into an event or a console command.
@@ -163,7 +160,7 @@ impl ConsoleState {
         if let Some(cmd) = trimmed.strip_prefix(':').or_else(|| trimmed.strip_prefix('：')) {
             return self.console_command(cmd, lang);
         }
-        Input::Message(Event::Message(self.message(line)))
+        Input::Message(Box::new(Event::Message(self.message(line))))
     }
 
     fn console_command(&mut self, cmd: &str, lang: Lang) -> Input {
@@ -314,7 +311,8 @@ mod tests {
         assert_eq!(s.scene(), Scene::C2C);
         assert!(matches!(s.interpret(":admin", Lang::EnUs), Input::Said(_)));
         assert!(matches!(s.interpret(":group 555", Lang::ZhCn), Input::Said(_)));
-        let Input::Message(Event::Message(m)) = s.interpret("hi", Lang::ZhCn) else { panic!("expected a message") };
+        let Input::Message(event) = s.interpret("hi", Lang::ZhCn) else { panic!("expected a message") };
+        let Event::Message(m) = *event else { panic!("expected a message event") };
         assert_eq!(m.group_id.as_deref(), Some("555"));
         assert_eq!(m.sender.role, Role::Admin);
         assert!(matches!(s.interpret(":nope", Lang::ZhCn), Input::Said(t) if t.contains(":help")));

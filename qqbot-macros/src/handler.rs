@@ -1,0 +1,311 @@
+//! Checks a handler function's shape and generates its registration.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, LitStr, Pat, ReturnType, Type};
+
+use crate::attr::{CommandArgs, EventArgs, Matching};
+
+/// One parameter: its name (for usage lines) and type.
+struct Param {
+    ident: syn::Ident,
+    name: String,
+    ty: Type,
+}
+
+/// Rejects what a handler cannot be: not async, a method, generic, destructured parameters.
+fn check_shape(func: &ItemFn, what: &str) -> syn::Result<Vec<Param>> {
+    let sig = &func.sig;
+    if sig.asyncness.is_none() {
+        return Err(syn::Error::new(
+            sig.fn_token.span(),
+            format!("{what} handlers must be `async fn`: write `async fn {}(...)`", sig.ident),
+        ));
+    }
+    if let Some(c) = &sig.constness {
+        return Err(syn::Error::new(c.span(), format!("{what} handlers cannot be `const`")));
+    }
+    if let Some(abi) = &sig.abi {
+        return Err(syn::Error::new(abi.span(), format!("{what} handlers cannot have an ABI")));
+    }
+    if !sig.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            sig.generics.span(),
+            format!("{what} handlers cannot be generic: the framework must know every parameter's type"),
+        ));
+    }
+    if let Some(v) = &sig.variadic {
+        return Err(syn::Error::new(v.span(), format!("{what} handlers cannot be variadic")));
+    }
+    let mut params = Vec::new();
+    for (i, input) in sig.inputs.iter().enumerate() {
+        match input {
+            FnArg::Receiver(r) => {
+                return Err(syn::Error::new(
+                    r.span(),
+                    format!("{what} handlers are free functions, not methods: remove `self`"),
+                ));
+            }
+            FnArg::Typed(pt) => {
+                let (ident, name) = match &*pt.pat {
+                    Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                        let name = pi.ident.to_string();
+                        (format_ident!("__p{}", i), name.trim_start_matches('_').to_owned())
+                    }
+                    Pat::Wild(_) => (format_ident!("__p{}", i), format!("arg{i}")),
+                    other => {
+                        return Err(syn::Error::new(
+                            other.span(),
+                            "handler parameters must be plain names (`name: Type`), not patterns",
+                        ));
+                    }
+                };
+                params.push(Param { ident, name, ty: (*pt.ty).clone() });
+            }
+        }
+    }
+    Ok(params)
+}
+
+/// The doc comment, as help text.
+fn doc_text(func: &ItemFn) -> String {
+    let mut lines = Vec::new();
+    for attr in &func.attrs {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+                let v = s.value();
+                lines.push(v.strip_prefix(' ').unwrap_or(&v).trim_end().to_owned());
+            }
+        }
+    }
+    while lines.first().is_some_and(|l| l.is_empty()) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+fn return_type(func: &ItemFn) -> TokenStream {
+    match &func.sig.output {
+        ReturnType::Default => quote_spanned!(func.sig.ident.span()=> ()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    }
+}
+
+fn location() -> TokenStream {
+    quote! {
+        ::core::option::Option::Some(::qqbot::__private::SourceLocation {
+            file: ::core::file!(),
+            line: ::core::line!(),
+            column: ::core::column!(),
+        })
+    }
+}
+
+pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStream> {
+    let params = check_shape(&func, "command")?;
+    if !args.has_trigger() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!(
+                "this command has no trigger: add a word (`#[command(\"{}\")]`) or a pattern (`#[command(regex = \"...\")]`)",
+                func.sig.ident
+            ),
+        ));
+    }
+    let fn_name = &func.sig.ident;
+    let vis = &func.vis;
+    let name = args.name.clone().unwrap_or_else(|| LitStr::new(&fn_name.to_string(), fn_name.span()));
+    let help = doc_text(&func);
+    let words = &args.words;
+    let regexes = &args.regex;
+    let mut setters = Vec::new();
+    if let Some(v) = args.at {
+        setters.push(quote!(.at(#v)));
+    }
+    if let Some((v, _)) = args.admin {
+        setters.push(quote!(.admin(#v)));
+    }
+    if let Some((msg, _)) = &args.admin_error_msg {
+        setters.push(quote!(.admin_error_msg(#msg)));
+    }
+    if let Some(bits) = args.scenes {
+        setters.push(quote!(.scenes(::qqbot::__private::Scene::from_bits_retain(#bits))));
+    }
+    if let Some(v) = args.short_circuit {
+        setters.push(quote!(.short_circuit(#v)));
+    }
+    if let Some((v, _)) = args.custom_short_circuit {
+        setters.push(quote!(.custom_short_circuit(#v)));
+    }
+    if let Some(v) = args.treat {
+        setters.push(quote!(.treat(#v)));
+    }
+    if let Some(v) = args.priority {
+        setters.push(quote!(.priority(#v)));
+    }
+    if let Some(m) = args.matching {
+        let m = match m {
+            Matching::Prefix => quote!(Prefix),
+            Matching::Glued => quote!(Glued),
+            Matching::Anywhere => quote!(Anywhere),
+        };
+        setters.push(quote!(.matching(::qqbot::__private::WordMatch::#m)));
+    }
+
+    let ret = return_type(&func);
+    let custom = matches!(args.custom_short_circuit, Some((true, _)));
+    let ret_check = if custom {
+        let span = ret.span();
+        let check = quote_spanned! {span=>
+            fn __assert_short_circuit<T: ::qqbot::__private::ShortCircuitOutput>() {}
+            __assert_short_circuit::<#ret>();
+        };
+        quote! {
+            #[allow(dead_code)]
+            fn __checks() {
+                #check
+            }
+        }
+    } else {
+        // The conversion below already requires `IntoReply`, with its span on the return type.
+        quote!()
+    };
+    let into_reply = quote_spanned!(ret.span()=> ::qqbot::__private::IntoReply::into_reply(__out));
+
+    let idents: Vec<_> = params.iter().map(|p| &p.ident).collect();
+    let count = params.len();
+    let specs = params.iter().map(|p| {
+        let ty = &p.ty;
+        quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::HandlerParam<_>>::arg_spec())
+    });
+    let names: Vec<_> = params.iter().map(|p| &p.name).collect();
+    let word_count = words.len();
+    let location = location();
+    let extracts = params.iter().enumerate().map(|(i, p)| {
+        let ty = &p.ty;
+        let ident = &p.ident;
+        let pname = &p.name;
+        quote_spanned! {ty.span()=>
+            let #ident = <#ty as ::qqbot::__private::HandlerParam<_>>::extract(
+                &__ctx, &mut __args, #pname, __last == ::core::option::Option::Some(#i),
+            )?;
+        }
+    });
+
+    Ok(quote! {
+        #func
+
+        #[doc(hidden)]
+        #[allow(non_snake_case, unused_imports, clippy::all)]
+        #vis mod #fn_name {
+            use super::*;
+
+            #ret_check
+
+            fn __specs() -> [::core::option::Option<::qqbot::__private::ArgSpec>; #count] {
+                [#(#specs),*]
+            }
+
+            fn __call(
+                __ctx: ::qqbot::__private::Ctx,
+            ) -> ::qqbot::__private::BoxFuture<
+                'static,
+                ::core::result::Result<::qqbot::__private::HandlerOutput, ::qqbot::__private::ParamError>,
+            > {
+                ::std::boxed::Box::pin(async move {
+                    let (#(#idents,)*) = {
+                        let __specs = __specs();
+                        let __last = __specs.iter().rposition(::core::option::Option::is_some);
+                        let mut __args = ::qqbot::__private::ArgCursor::new(::qqbot::__private::args_of(&__ctx));
+                        #(#extracts)*
+                        ::qqbot::__private::finish_args(&__args)?;
+                        (#(#idents,)*)
+                    };
+                    let __out: #ret = super::#fn_name(#(#idents),*).await;
+                    ::core::result::Result::Ok(#into_reply)
+                })
+            }
+
+            /// The command's registration object.
+            pub fn command() -> ::qqbot::__private::BotCommand {
+                let __words: [&'static str; #word_count] = [#(#words),*];
+                let mut __cmd = ::qqbot::__private::BotCommand::new(#name)
+                    .words(__words)
+                    #(.regex(::qqbot::__private::regex(#regexes)))*
+                    .help(#help)
+                    #(#setters)*
+                    .raw_handler(::qqbot::__private::Arc::new(__call));
+                let __names: [&'static str; #count] = [#(#names),*];
+                __cmd.params = __names
+                    .into_iter()
+                    .zip(__specs())
+                    .filter_map(|(n, s)| s.map(|s| (n, s)))
+                    .collect();
+                __cmd.location = #location;
+                __cmd
+            }
+        }
+
+        ::qqbot::__private::inventory::submit! {
+            ::qqbot::__private::CommandRegistration { build: #fn_name::command }
+        }
+    })
+}
+
+pub fn expand_event(args: EventArgs, func: ItemFn) -> syn::Result<TokenStream> {
+    let params = check_shape(&func, "event")?;
+    let fn_name = &func.sig.ident;
+    let vis = &func.vis;
+    let name = args.name.clone().unwrap_or_else(|| LitStr::new(&fn_name.to_string(), fn_name.span()));
+    let priority = args.priority.unwrap_or(0);
+    let ret = return_type(&func);
+    let span = ret.span();
+    let into_reply = quote_spanned!(span=> ::qqbot::__private::IntoReply::into_reply(__out));
+    let idents: Vec<_> = params.iter().map(|p| &p.ident).collect();
+    let extracts = params.iter().map(|p| {
+        let ty = &p.ty;
+        let ident = &p.ident;
+        quote_spanned! {ty.span()=>
+            let #ident = <#ty as ::qqbot::__private::EventParam<_>>::from_event_ctx(&__ctx)?;
+        }
+    });
+    let location = location();
+    Ok(quote! {
+        #func
+
+        #[doc(hidden)]
+        #[allow(non_snake_case, unused_imports, clippy::all)]
+        #vis mod #fn_name {
+            use super::*;
+
+            fn __call(
+                __ctx: ::qqbot::__private::Ctx,
+            ) -> ::core::option::Option<::qqbot::__private::BoxFuture<'static, ::qqbot::__private::HandlerOutput>> {
+                #(#extracts)*
+                ::core::option::Option::Some(::std::boxed::Box::pin(async move {
+                    let __out: #ret = super::#fn_name(#(#idents),*).await;
+                    #into_reply
+                }))
+            }
+
+            /// The event handler's registration object.
+            pub fn handler() -> ::qqbot::__private::EventHandler {
+                let mut __h = ::qqbot::__private::EventHandler::new(#name, __call);
+                __h.priority = #priority;
+                __h.location = #location;
+                __h
+            }
+        }
+
+        ::qqbot::__private::inventory::submit! {
+            ::qqbot::__private::EventRegistration { build: #fn_name::handler }
+        }
+    })
+}

@@ -1,0 +1,6 @@
+use qqbot::prelude::*;
+
+#[command("ban", admin_error_msg = "admins only")]
+async fn ban() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use qqbot::prelude::*;
+
+#[command("hi", at = true, at = false)]
+async fn hi() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use qqbot::prelude::*;
+
+#[command(regex = r"(\d+")]
+async fn numbers() {}
+
+fn main() {}

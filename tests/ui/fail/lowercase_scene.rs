@@ -1,0 +1,6 @@
+use qqbot::prelude::*;
+
+#[command("hi", scenes = group)]
+async fn hi() {}
+
+fn main() {}

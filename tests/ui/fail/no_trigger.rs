@@ -1,0 +1,6 @@
+use qqbot::prelude::*;
+
+#[command(at = true)]
+async fn hi() {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use qqbot::prelude::*;
+
+#[command("hi")]
+fn hi() -> &'static str {
+    "hi"
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use qqbot::prelude::*;
+
+#[command("hi", at = "yes", priority = 1)]
+async fn hi() {}
+
+fn main() {}
