@@ -6,7 +6,8 @@ use crate::error::{Error, Result};
 use crate::event::Platform;
 
 impl Ctx {
-    /// The OneBot API of the account that received the event; [`Error::WrongPlatform`] on other platforms.
+    /// The OneBot API of the account that received the event, aimed at the event's conversation (so calls such as
+    /// `send_platform_music(None, …)` go there); [`Error::WrongPlatform`] on other platforms.
     ///
     /// ```no_run
     /// # async fn f(ctx: qqbot::Ctx) -> qqbot::Result<()> {
@@ -18,6 +19,10 @@ impl Ctx {
             .as_any()
             .downcast_ref::<OneBotApi>()
             .cloned()
+            .map(|api| match self.target() {
+                Some(target) => api.with_target(target),
+                None => api,
+            })
             .ok_or(Error::WrongPlatform { expected: Platform::OneBot, actual: self.platform() })
     }
 }

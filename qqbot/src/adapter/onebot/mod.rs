@@ -16,6 +16,7 @@ mod caller;
 pub mod config;
 mod ctx;
 mod error;
+pub mod http_api;
 mod link;
 pub mod protocol;
 mod server_process;

@@ -1,0 +1,412 @@
+//! The go-cqhttp-style HTTP API client (PyCqBot's `cqHttpApi`): actions as `POST http://ip:port/<action>`,
+//! downloads to a local folder in the background, and overridable hooks.
+//!
+//! ```no_run
+//! use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiOptions};
+//!
+//! # async fn demo() -> qqbot::Result<()> {
+//! let client = HttpApi::new(HttpApiOptions {
+//!     port: 3000,
+//!     access_token: Some("secret".into()),
+//!     download_path: "./test_download".into(),
+//!     ..HttpApiOptions::default()
+//! })?;
+//! let api = client.api(); // the whole typed OneBotApi over HTTP
+//! api.send_group_msg(123456789, "你好").await?;
+//!
+//! // 保存图片: resolved through get_image, downloaded in the background.
+//! client.download_img("A0D24D7417CDAE5EBD0BBCDF0296F2A2.jpg");
+//! // Fire and forget; a failure still reaches the hooks.
+//! client.add("send_like", serde_json::json!({ "user_id": 10001, "times": 1 }));
+//! # Ok(()) }
+//! ```
+
+mod download;
+mod error;
+mod hooks;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+use super::{ActionCaller, OneBotApi};
+use crate::error::{Error, Result};
+use crate::event::Platform;
+
+pub use error::{DownloadError, HttpApiError};
+pub use hooks::{HttpApiHooks, LogHooks};
+
+use download::{Download, safe_file_name};
+
+/// The largest action answer read into memory (a member list of a 3000-member group is a few MiB).
+const MAX_ANSWER_BYTES: usize = 64 << 20;
+
+/// The client's settings, with seed cqHttpApi's defaults. Reads from a TOML/JSON table too (every field optional).
+#[derive(Clone, Deserialize)]
+#[serde(default)]
+pub struct HttpApiOptions {
+    /// go-cqhttp HTTP 服务地址 — the implementation's host (default `127.0.0.1`).
+    pub ip: String,
+    /// go-cqhttp HTTP 服务端口 — its port (default `8000`).
+    pub port: u16,
+    /// A whole base URL (`https://bot.example.com/onebot`), used instead of `ip` and `port` when set.
+    pub base_url: Option<String>,
+    /// The implementation's access token, sent as `Authorization: Bearer …` (never logged).
+    pub access_token: Option<String>,
+    /// 文件下载目录 — where downloads are saved (default `./download`).
+    pub download_path: PathBuf,
+    /// 文件下载缓存 — bytes written per piece while downloading (default 1024 KiB).
+    pub chunk_size: usize,
+    /// How long an action may take, in seconds (default 30; uploads of big files need more).
+    pub timeout_secs: u64,
+    /// The bot's QQ number, if known; else [`HttpApi::login`] learns it.
+    pub self_id: Option<String>,
+}
+
+impl Default for HttpApiOptions {
+    fn default() -> Self {
+        HttpApiOptions {
+            ip: "127.0.0.1".into(),
+            port: 8000,
+            base_url: None,
+            access_token: None,
+            download_path: PathBuf::from("./download"),
+            chunk_size: 1024 * 1024,
+            timeout_secs: 30,
+            self_id: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for HttpApiOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpApiOptions")
+            .field("ip", &self.ip)
+            .field("port", &self.port)
+            .field("base_url", &self.base_url)
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field("download_path", &self.download_path)
+            .field("chunk_size", &self.chunk_size)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("self_id", &self.self_id)
+            .finish()
+    }
+}
+
+impl HttpApiOptions {
+    /// The URL actions are posted under, without a trailing `/`.
+    pub fn resolved_base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            // An IPv6 literal needs brackets in a URL.
+            None if self.ip.contains(':') => format!("http://[{}]:{}", self.ip, self.port),
+            None => format!("http://{}:{}", self.ip, self.port),
+        }
+    }
+}
+
+/// An HTTP client for a OneBot implementation's HTTP API (NapCat `httpServers`, go-cqhttp `http`), with
+/// background downloads and hooks. Cheap to clone; every clone shares the connection pool and hooks.
+///
+/// It is an [`ActionCaller`], so [`HttpApi::api`] gives the whole typed [`OneBotApi`] over HTTP.
+#[derive(Clone)]
+pub struct HttpApi {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    base_url: String,
+    token: Option<String>,
+    download_path: PathBuf,
+    chunk_size: usize,
+    timeout: Duration,
+    hooks: Box<dyn HttpApiHooks>,
+    self_id: OnceLock<String>,
+}
+
+impl std::fmt::Debug for HttpApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpApi")
+            .field("base_url", &self.inner.base_url)
+            .field("download_path", &self.inner.download_path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A download running in the background. Dropping the handle lets it finish on its own; [`finished`] waits for
+/// it.
+///
+/// [`finished`]: DownloadHandle::finished
+#[derive(Debug)]
+pub struct DownloadHandle(HandleState);
+
+#[derive(Debug)]
+enum HandleState {
+    Running(JoinHandle<Result<PathBuf, DownloadError>>),
+    Failed(DownloadError),
+}
+
+impl DownloadHandle {
+    /// Waits for the download; yields the saved file's path. The hooks have been told either way.
+    pub async fn finished(self) -> Result<PathBuf, DownloadError> {
+        match self.0 {
+            HandleState::Running(task) => task.await.unwrap_or(Err(DownloadError::Aborted)),
+            HandleState::Failed(err) => Err(err),
+        }
+    }
+}
+
+impl HttpApi {
+    /// A client with the default hooks (log only).
+    pub fn new(options: HttpApiOptions) -> Result<Self> {
+        HttpApi::with_hooks(options, LogHooks)
+    }
+
+    /// A client whose events go to `hooks`.
+    pub fn with_hooks(options: HttpApiOptions, hooks: impl HttpApiHooks) -> Result<Self> {
+        let timeout = Duration::from_secs(options.timeout_secs.max(1));
+        let client = reqwest::Client::builder()
+            // Downloads may take long overall, but a stalled connection must not hang forever.
+            .read_timeout(timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(Error::adapter)?;
+        let self_id = OnceLock::new();
+        if let Some(id) = options.self_id.clone() {
+            let _ = self_id.set(id);
+        }
+        Ok(HttpApi {
+            inner: Arc::new(Inner {
+                client,
+                base_url: options.resolved_base_url(),
+                token: options.access_token.filter(|t| !t.is_empty()),
+                download_path: options.download_path,
+                chunk_size: options.chunk_size.max(1),
+                timeout,
+                hooks: Box::new(hooks),
+                self_id,
+            }),
+        })
+    }
+
+    /// The typed API over this client.
+    pub fn api(&self) -> OneBotApi {
+        OneBotApi::new(Arc::new(self.clone()))
+    }
+
+    /// The URL actions are posted under.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The folder downloads are saved in.
+    pub fn download_path(&self) -> &std::path::Path {
+        &self.inner.download_path
+    }
+
+    /// Asks the implementation who is logged in (`get_login_info`) and remembers the QQ number as
+    /// [`ActionCaller::self_id`].
+    pub async fn login(&self) -> Result<super::api::LoginInfo> {
+        let info = self.api().get_login_info().await?;
+        let _ = self.inner.self_id.set(info.user_id.to_string());
+        Ok(info)
+    }
+
+    /// 向内部事件循环添加任务 — runs a future in the background (seed `add_task`), so a handler does not wait
+    /// for it.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime, like `tokio::spawn`; handlers always run inside one.
+    pub fn spawn<F>(&self, task: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        tokio::spawn(task)
+    }
+
+    /// 向内部事件循环添加 API 任务 — performs an action in the background without waiting for its answer. A
+    /// failure reaches [`HttpApiHooks::api_link_error`] or [`HttpApiHooks::api_link_run_error`].
+    pub fn add(&self, action: impl Into<String>, params: Value) {
+        let action = action.into();
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::error!(action, "HttpApi::add called outside a Tokio runtime; the action was not sent");
+            return;
+        };
+        let client = self.clone();
+        runtime.spawn(async move {
+            // The hooks have already seen any failure; the result has no one to go to.
+            let _ = client.post(&action, params).await;
+        });
+    }
+
+    /// 异步文件下载 — downloads `file_url` to `download_path/file_name` in the background, in `chunk_size`
+    /// pieces, reporting to the hooks (`download_end`, `download_file_error`, `download_file_run_error`,
+    /// `download_progress`). A file name that is not one plain name (`../../x`, `a/b`) is refused.
+    pub fn download_file(&self, file_name: impl Into<String>, file_url: impl Into<String>) -> DownloadHandle {
+        let (file_name, file_url) = (file_name.into(), file_url.into());
+        if let Err(err) = safe_file_name(&file_name) {
+            self.inner.hooks.download_file_run_error(&file_name, &file_url, &err);
+            return DownloadHandle(HandleState::Failed(err));
+        }
+        let client = self.clone();
+        let (name, url) = (file_name.clone(), file_url.clone());
+        self.spawn_download(&file_name, &file_url, async move { client.downloader().run(&name, &url).await })
+    }
+
+    /// 异步图片下载 — downloads a received picture by the `file` of its segment (its cache name): resolves the
+    /// URL and name through `get_image`, then downloads like [`download_file`](Self::download_file).
+    pub fn download_img(&self, file: impl Into<String>) -> DownloadHandle {
+        let file = file.into();
+        let client = self.clone();
+        let task_file = file.clone();
+        self.spawn_download(&file, "", async move { client.resolve_and_download(task_file).await })
+    }
+
+    async fn resolve_and_download(&self, file: String) -> Result<PathBuf, DownloadError> {
+        let info = match self.api().get_image(&file).await {
+            Ok(info) => info,
+            Err(source) => {
+                let err = DownloadError::Resolve { file: file.clone(), source: Box::new(source) };
+                self.inner.hooks.download_file_run_error(&file, "", &err);
+                return Err(err);
+            }
+        };
+        let Some(url) = info.url.filter(|u| !u.is_empty()) else {
+            let err = DownloadError::NoUrl { file: file.clone() };
+            self.inner.hooks.download_file_run_error(&file, "", &err);
+            return Err(err);
+        };
+        // go-cqhttp names the file `filename`, NapCat `file_name`; else the last part of NapCat's local path.
+        let name = info
+            .file_name
+            .filter(|n| !n.is_empty())
+            .or_else(|| info.file.as_deref().and_then(|p| p.rsplit(['/', '\\']).next()).map(str::to_owned))
+            .filter(|n| !n.is_empty())
+            .unwrap_or(file);
+        self.downloader().run(&name, &url).await
+    }
+
+    fn spawn_download<F>(&self, file_name: &str, file_url: &str, task: F) -> DownloadHandle
+    where
+        F: Future<Output = Result<PathBuf, DownloadError>> + Send + 'static,
+    {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => DownloadHandle(HandleState::Running(runtime.spawn(task))),
+            Err(_) => {
+                let err = DownloadError::NoRuntime;
+                self.inner.hooks.download_file_run_error(file_name, file_url, &err);
+                DownloadHandle(HandleState::Failed(err))
+            }
+        }
+    }
+
+    fn downloader(&self) -> Download<'_> {
+        Download {
+            client: &self.inner.client,
+            hooks: self.inner.hooks.as_ref(),
+            folder: &self.inner.download_path,
+            chunk_size: self.inner.chunk_size,
+        }
+    }
+
+    /// Posts one action and unwraps the OneBot envelope, telling the hooks about failures.
+    async fn post(&self, action: &str, params: Value) -> Result<Value> {
+        // PyCqBot code passes actions as paths (`"/send_msg"`).
+        let action = action.trim_start_matches('/');
+        let hooks = self.inner.hooks.as_ref();
+        let url = format!("{}/{}", self.inner.base_url, action);
+        let mut request = self.inner.client.post(&url).json(&params).timeout(self.inner.timeout);
+        if let Some(token) = &self.inner.token {
+            request = request.bearer_auth(token);
+        }
+        let transport_error = |source: reqwest::Error| {
+            if source.is_timeout() {
+                HttpApiError::Timeout { action: action.to_owned(), after: self.inner.timeout }
+            } else if source.is_connect() {
+                HttpApiError::Connect { url: url.clone(), source }
+            } else {
+                HttpApiError::Transport { action: action.to_owned(), source }
+            }
+        };
+        let fail = |err: HttpApiError| {
+            hooks.api_link_run_error(action, &err);
+            match err {
+                HttpApiError::Timeout { after, .. } => Error::Timeout { action: action.to_owned(), after },
+                HttpApiError::Connect { .. } => {
+                    Error::Disconnected { platform: Platform::OneBot, self_id: self.self_id().to_owned() }
+                }
+                other => Error::adapter(other),
+            }
+        };
+
+        let mut response = request.send().await.map_err(|e| fail(transport_error(e)))?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(piece) = response.chunk().await.map_err(|e| fail(transport_error(e)))? {
+            if body.len() + piece.len() > MAX_ANSWER_BYTES {
+                let limit = format!("the answer exceeds {} MiB and was dropped", MAX_ANSWER_BYTES >> 20);
+                return Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: limit }));
+            }
+            body.extend_from_slice(&piece);
+        }
+        let answer: Value = match serde_json::from_slice(&body) {
+            Ok(answer) => answer,
+            Err(_) if matches!(status, 401 | 403) => {
+                return Err(fail(HttpApiError::Unauthorized { action: action.to_owned(), status }));
+            }
+            Err(_) if !(200..300).contains(&status) => {
+                let text = String::from_utf8_lossy(&body).chars().take(200).collect();
+                return Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: text }));
+            }
+            Err(source) => return Err(fail(HttpApiError::BadResponse { action: action.to_owned(), source })),
+        };
+        match answer.get("status").and_then(Value::as_str) {
+            // `ok` carries data; `async` (spec) was accepted with none. A void action may omit `data` (NapCat).
+            Some("ok") | Some("async") => Ok(match answer {
+                Value::Object(mut map) => map.remove("data").unwrap_or(Value::Null),
+                _ => Value::Null,
+            }),
+            Some(_) => {
+                hooks.api_link_error(action, &answer);
+                Err(api_error(action, &answer))
+            }
+            None if matches!(status, 401 | 403) => {
+                Err(fail(HttpApiError::Unauthorized { action: action.to_owned(), status }))
+            }
+            None => {
+                let text = answer.to_string().chars().take(200).collect();
+                Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: text }))
+            }
+        }
+    }
+}
+
+/// A failed envelope as `Error::Api`, with the best human text the implementation gave.
+fn api_error(action: &str, answer: &Value) -> Error {
+    let code = answer.get("retcode").and_then(Value::as_i64).unwrap_or(-1);
+    let message = ["wording", "message", "msg"]
+        .iter()
+        .find_map(|k| answer.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+        .unwrap_or("the implementation gave no reason")
+        .to_owned();
+    Error::Api { action: action.to_owned(), code, message }
+}
+
+impl ActionCaller for HttpApi {
+    fn call_action<'a>(&'a self, action: &'a str, params: Value) -> BoxFuture<'a, Result<Value>> {
+        Box::pin(self.post(action, params))
+    }
+
+    fn self_id(&self) -> &str {
+        self.inner.self_id.get().map(String::as_str).unwrap_or("")
+    }
+}
