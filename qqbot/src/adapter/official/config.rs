@@ -12,6 +12,10 @@
 //! # shard = [0, 1]             # [shard_id, shard_count]; run each shard in its own process if you like
 //! # webhook_listen = "0.0.0.0:8443"   # webhook mode instead of the gateway
 //! # webhook_path = "/qqbot/webhook"
+//!
+//! # [official.resource]       # the resource server media is served from (see ResourceServerOptions)
+//! # port = 8086
+//! # public_url = "https://bot.example.com:8086"
 //! ```
 //!
 //! Environment variables override the file: `QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`, `QQBOT_TOKEN_URL`,
@@ -24,6 +28,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::intents::Intents;
+use super::media::ResourceServerOptions;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -98,6 +103,14 @@ pub struct OfficialConfig {
     pub max_resume_attempts: u32,
     /// Acknowledge button interactions (INTERACTION_CREATE) automatically with code 0.
     pub auto_ack_interactions: bool,
+    /// `[official.resource]`: the resource server media is served from when no `chain_builder` is set. Every
+    /// account gets one by default (`0.0.0.0:8086`, `./resource`), shared by all accounts on the same port.
+    /// `None` (only settable from code; [`FakeOfficial::config`] does it) starts no server: media then goes to the
+    /// platform inline as `file_data` ([`InlineChainBuilder`]).
+    ///
+    /// [`FakeOfficial::config`]: crate::testing::official::FakeOfficial::config
+    /// [`InlineChainBuilder`]: super::media::InlineChainBuilder
+    pub resource: Option<ResourceServerOptions>,
 }
 
 impl Default for OfficialConfig {
@@ -119,6 +132,7 @@ impl Default for OfficialConfig {
             request_timeout_secs: 10,
             max_resume_attempts: 3,
             auto_ack_interactions: true,
+            resource: Some(ResourceServerOptions::default()),
         }
     }
 }
@@ -138,6 +152,7 @@ impl fmt::Debug for OfficialConfig {
             .field("shard", &self.shard)
             .field("webhook_listen", &self.webhook_listen)
             .field("webhook_path", &self.webhook_path)
+            .field("resource", &self.resource)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +172,9 @@ impl OfficialConfig {
         }
         let mut c = section.unwrap_or_default();
         c.apply_env(|k| std::env::var(k).ok())?;
+        if let Some(resource) = &mut c.resource {
+            resource.apply_env()?;
+        }
         c.validate()?;
         Ok(Some(c))
     }
@@ -232,6 +250,9 @@ impl OfficialConfig {
         }
         if let Some(i) = &self.intents {
             i.resolve()?;
+        }
+        if let Some(resource) = &self.resource {
+            resource.validated_prefix()?;
         }
         Ok(())
     }

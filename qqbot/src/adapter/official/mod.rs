@@ -58,7 +58,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 
 use self::credentials::Credentials;
-use self::media::ChainBuilder;
+use self::media::{ChainBuilder, InlineChainBuilder, ResourceChainBuilder};
 use self::rest::Rest;
 use super::{Adapter, EventSink};
 use crate::error::{Error, Result};
@@ -135,11 +135,18 @@ impl Adapter for OfficialAdapter {
 
     fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
+            // Started before anything connects, so a busy port fails the boot instead of the first picture.
+            let chain_builder: Arc<dyn ChainBuilder> = match (&self.chain_builder, &self.config.resource) {
+                (Some(builder), _) => builder.clone(),
+                (None, Some(options)) => Arc::new(ResourceChainBuilder::start(options.clone()).await?),
+                (None, None) => Arc::new(InlineChainBuilder),
+            };
             let api = self.api()?;
             let creds = api.inner.rest.credentials().clone();
             let refresher_sink = sink.clone();
             let refresher = tokio::spawn(async move { creds.refresh_loop(refresher_sink.shutdown_signal()).await });
-            let OfficialAdapter { config, chain_builder, webhook_listener, .. } = *self;
+            let OfficialAdapter { config, webhook_listener, .. } = *self;
+            let chain_builder = Some(chain_builder);
             let result = if config.is_webhook() {
                 webhook::Webhook { config, api, sink, chain_builder, listener: webhook_listener }.run().await
             } else {

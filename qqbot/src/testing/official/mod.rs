@@ -211,8 +211,14 @@ impl FakeOfficial {
     }
 
     /// A configuration pointing an adapter at this fake (gateway discovered through `GET /gateway/bot`).
+    ///
+    /// It starts no resource server (`resource = None`: media goes inline as `file_data`), so tests that send no
+    /// media bind nothing; set `resource` (e.g. to [`ResourceServerOptions::local`]) to test the server.
+    ///
+    /// [`ResourceServerOptions::local`]: crate::adapter::official::media::ResourceServerOptions::local
     pub fn config(&self) -> OfficialConfig {
         let mut c = OfficialConfig::new(APPID, SECRET);
+        c.resource = None;
         c.api_base = Some(self.api_base());
         c.token_url = Some(format!("{}/app/getAppAccessToken", self.api_base()));
         c
