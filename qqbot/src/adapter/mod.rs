@@ -100,7 +100,7 @@ impl EventSink {
 /// falls back to the console sandbox).
 pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
     let mut adapters: Vec<Box<dyn Adapter>> = Vec::new();
-    if let Some(official) = official::OfficialAdapter::from_config(config)? {
+    for official in official::OfficialAdapter::all_from_config(config)? {
         adapters.push(Box::new(official));
     }
     Ok(adapters)

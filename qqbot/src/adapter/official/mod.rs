@@ -85,9 +85,16 @@ impl OfficialAdapter {
         Ok(OfficialAdapter { config, chain_builder: None, webhook_listener: None, name })
     }
 
-    /// Reads `[official]` and the environment; `None` when no account is configured.
+    /// Reads `[official]` and the environment; `None` when no account is configured, an error when several are
+    /// (use [`OfficialAdapter::all_from_config`]).
     pub fn from_config(config: &crate::config::Config) -> Result<Option<Self>> {
         OfficialConfig::from_config(config)?.map(OfficialAdapter::new).transpose()
+    }
+
+    /// One adapter per configured account (`[official]`, or each `[[official.accounts]]`); empty when none is.
+    /// Accounts with the same `[official.resource]` port share one resource server when they run.
+    pub fn all_from_config(config: &crate::config::Config) -> Result<Vec<Self>> {
+        OfficialConfig::accounts_from_config(config)?.into_iter().map(OfficialAdapter::new).collect()
     }
 
     /// Replaces how media is made available (the default resource server, or your object-storage uploader).

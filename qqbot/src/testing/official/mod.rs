@@ -519,6 +519,19 @@ pub fn spawn_app(app: App, adapter: impl Adapter) -> Result<RunningApp> {
     Ok(RunningApp { shutdown: built.shutdown, sink, task })
 }
 
+/// Runs `app`'s dispatcher with the adapters it already has (from [`App::with_config`] or [`App::adapter`]) in a
+/// background task, all at once; the task ends when every adapter has ended, with the first error.
+pub fn spawn_configured(app: App) -> Result<RunningApp> {
+    let built = app.build()?;
+    let sink = built.sink.clone();
+    let runs: Vec<_> = built.adapters.into_iter().map(|adapter| adapter.run(sink.clone())).collect();
+    let task = tokio::spawn(async move {
+        let results = futures_util::future::join_all(runs).await;
+        results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+    });
+    Ok(RunningApp { shutdown: built.shutdown, sink, task })
+}
+
 impl RunningApp {
     /// Waits until no event is being handled.
     pub async fn idle(&self) {
