@@ -8,9 +8,12 @@
 //! The intents are computed from what is registered here (guild messages, DMs, and — because there are event
 //! handlers — guilds, members, reactions, forums). A private-domain (私域) bot sets `private_domain = true` in
 //! `[official]` to receive every message and private forum events; audio events need `intents` set explicitly.
+//! Without an account (`QQBOT_APPID` unset, no `[official]` in qqbot.toml) it prints how to configure one (see
+//! docs/src/official.md) and exits.
 
-use qqbot::adapter::official::OfficialPayload;
+use qqbot::adapter::official::{OfficialConfig, OfficialPayload};
 use qqbot::command::{EventHandler, HandlerOutput};
+use qqbot::config::Config;
 use qqbot::prelude::*;
 
 fn commands() -> Vec<BotCommand> {
@@ -60,8 +63,23 @@ fn guild_events() -> EventHandler {
     })
 }
 
+/// What to print when no official account is configured.
+const NOT_CONFIGURED: &str = "\
+没有配置官方 QQ 机器人账号 / no official QQ bot account is configured.
+Set QQBOT_APPID and QQBOT_SECRET (the AppID and AppSecret from q.qq.com), e.g.
+    QQBOT_APPID=102000000 QQBOT_SECRET=… cargo run --example guild
+or write them into qqbot.toml:
+    [official]
+    appid = \"102000000\"
+    secret = \"your AppSecret\"
+See docs/src/official.md.";
+
 #[tokio::main]
 async fn main() -> qqbot::Result<()> {
+    if OfficialConfig::accounts_from_config(&Config::load()?)?.is_empty() {
+        println!("{NOT_CONFIGURED}");
+        return Ok(());
+    }
     let mut app = App::from_env()?.on_event(guild_events());
     for cmd in commands() {
         app = app.command(cmd);

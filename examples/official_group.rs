@@ -10,26 +10,40 @@
 //! ```
 //!
 //! or with the environment: `QQBOT_APPID`, `QQBOT_SECRET` (and optionally `QQBOT_API_BASE`, `QQBOT_TOKEN_URL`,
-//! `QQBOT_WEBHOOK_LISTEN` for webhook mode, `QQBOT_WEBHOOK_PATH`). Without either it starts the console sandbox.
+//! `QQBOT_WEBHOOK_LISTEN` for webhook mode, `QQBOT_WEBHOOK_PATH`). Without either it prints how to configure it
+//! (see docs/src/official.md) and exits. It runs the hello bot's commands (`/echo` …) plus the ones below.
 //!
 //! ```text
 //! QQBOT_APPID=102000000 QQBOT_SECRET=… cargo run --example official_group
 //! ```
 //!
 //! In a group, @ the bot: `@机器人 /echo 你好`, `@机器人 /图片 https://…/cat.png`, `@机器人 /语音 ./hello.silk`.
-//! Media must be reachable by the platform (a public URL) or readable here (a file or `base64://…`); voice must be
-//! SILK unless a chain builder converts it (see docs/src/official.md).
+//! Local files and `base64://…` data are served to the platform by the resource server (`[official.resource]`,
+//! port 8086 by default; set its `public_url`); voice is converted to SILK when qqbot's `silk` feature is on,
+//! otherwise send `.silk` files (see docs/src/media.md).
 
+#[path = "common/hello_commands.rs"]
+mod hello_commands;
+
+use qqbot::adapter::official::OfficialConfig;
 use qqbot::command::{EventHandler, HandlerOutput};
+use qqbot::config::Config;
 use qqbot::event::Notice;
 use qqbot::prelude::*;
 
+/// What to print when no official account is configured.
+const NOT_CONFIGURED: &str = "\
+没有配置官方 QQ 机器人账号 / no official QQ bot account is configured.
+Set QQBOT_APPID and QQBOT_SECRET (the AppID and AppSecret from q.qq.com), e.g.
+    QQBOT_APPID=102000000 QQBOT_SECRET=… cargo run --example official_group
+or write them into qqbot.toml:
+    [official]
+    appid = \"102000000\"
+    secret = \"your AppSecret\"
+See docs/src/official.md. To try the commands without an account: cargo run --example hello";
+
 fn commands() -> Vec<BotCommand> {
     vec![
-        BotCommand::new("echo")
-            .word("/echo")
-            .help("复读：/echo <文字>")
-            .handler(|ctx: Ctx| async move { ctx.args().to_owned() }),
         BotCommand::new("picture")
             .word("/图片")
             .scenes(Scene::GROUP | Scene::C2C)
@@ -64,7 +78,11 @@ fn welcome() -> EventHandler {
 
 #[tokio::main]
 async fn main() -> qqbot::Result<()> {
-    let mut app = App::from_env()?.on_event(welcome());
+    if OfficialConfig::accounts_from_config(&Config::load()?)?.is_empty() {
+        println!("{NOT_CONFIGURED}");
+        return Ok(());
+    }
+    let mut app = App::from_env()?.state(hello_commands::CheckIns::default()).on_event(welcome());
     for cmd in commands() {
         app = app.command(cmd);
     }

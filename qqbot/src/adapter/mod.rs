@@ -103,7 +103,7 @@ pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
     if let Some(onebot) = onebot::OneBotAdapter::from_config(config)? {
         adapters.push(Box::new(onebot));
     }
-    if let Some(official) = official::OfficialAdapter::from_config(config)? {
+    for official in official::OfficialAdapter::all_from_config(config)? {
         adapters.push(Box::new(official));
     }
     Ok(adapters)

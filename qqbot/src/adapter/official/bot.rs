@@ -4,14 +4,13 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use base64::Engine;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 
 use super::api::OfficialApi;
 use super::encode::{Part, plan};
 use super::event::OfficialPayload;
-use super::media::{ChainBuilder, MediaKind, MediaSource};
+use super::media::{ChainBuilder, InlineChainBuilder, MediaKind, MediaSource};
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};
@@ -100,18 +99,14 @@ impl OfficialBot {
         }
     }
 
-    /// Makes media available: through the chain builder if one is set, else directly (URLs as they are,
-    /// `base64://` data and local files as bytes).
+    /// Makes media available through the chain builder; without one, bytes go inline ([`InlineChainBuilder`]).
+    ///
+    /// [`InlineChainBuilder`]: super::media::InlineChainBuilder
     async fn prepare(&self, kind: MediaKind, media: &Media) -> Result<MediaSource> {
-        if let Some(cb) = &self.chain_builder {
-            return match kind {
-                MediaKind::Image => cb.get_image(media).await,
-                MediaKind::Voice => cb.get_voice(media).await,
-                MediaKind::Video => cb.get_video(media).await,
-                MediaKind::File => cb.get_file(media).await,
-            };
+        match &self.chain_builder {
+            Some(builder) => builder.get(kind, media).await,
+            None => InlineChainBuilder.get(kind, media).await,
         }
-        direct_source(media).await
     }
 
     /// Where a reply to `event` goes and how it refers to the event.
@@ -150,33 +145,6 @@ impl OfficialBot {
             }
         }
     }
-}
-
-/// Resolves media without a chain builder.
-async fn direct_source(media: &Media) -> Result<MediaSource> {
-    let file = media.file.as_str();
-    if file.starts_with("http://") || file.starts_with("https://") {
-        return Ok(MediaSource::Url(file.to_owned()));
-    }
-    if let Some(data) = file.strip_prefix("base64://") {
-        return base64::engine::general_purpose::STANDARD
-            .decode(data.trim())
-            .map(MediaSource::Bytes)
-            .map_err(|e| Error::Handler(format!("media `base64://…` is not valid base64: {e}")));
-    }
-    if file.is_empty() {
-        if let Some(url) = &media.url {
-            return Ok(MediaSource::Url(url.clone()));
-        }
-        return Err(Error::Handler("media has neither a file nor a URL".into()));
-    }
-    let path = file.strip_prefix("file://").unwrap_or(file);
-    let bytes = tokio::fs::read(path).await.map_err(|e| {
-        Error::Handler(format!(
-            "cannot read media file `{path}`: {e} (give a URL, base64:// data, or an existing file)"
-        ))
-    })?;
-    Ok(MediaSource::Bytes(bytes))
 }
 
 impl Bot for OfficialBot {

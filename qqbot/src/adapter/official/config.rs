@@ -12,6 +12,26 @@
 //! # shard = [0, 1]             # [shard_id, shard_count]; run each shard in its own process if you like
 //! # webhook_listen = "0.0.0.0:8443"   # webhook mode instead of the gateway
 //! # webhook_path = "/qqbot/webhook"
+//!
+//! # [official.resource]       # the resource server media is served from (see ResourceServerOptions)
+//! # port = 8086
+//! # public_url = "https://bot.example.com:8086"
+//! ```
+//!
+//! Several accounts in one process: list them as `[[official.accounts]]`; each inherits every key of `[official]`
+//! it does not set, so the shared `[official.resource]` is written once and one resource server serves them all.
+//!
+//! ```toml
+//! [official.resource]
+//! public_url = "https://bot.example.com:8086"
+//!
+//! [[official.accounts]]
+//! appid = "102000001"
+//! secret = "…"
+//!
+//! [[official.accounts]]
+//! appid = "102000002"
+//! secret = "…"
 //! ```
 //!
 //! Environment variables override the file: `QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`, `QQBOT_TOKEN_URL`,
@@ -24,6 +44,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::intents::Intents;
+use super::media::ResourceServerOptions;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -98,6 +119,14 @@ pub struct OfficialConfig {
     pub max_resume_attempts: u32,
     /// Acknowledge button interactions (INTERACTION_CREATE) automatically with code 0.
     pub auto_ack_interactions: bool,
+    /// `[official.resource]`: the resource server media is served from when no `chain_builder` is set. Every
+    /// account gets one by default (`0.0.0.0:8086`, `./resource`), shared by all accounts on the same port.
+    /// `None` (only settable from code; [`FakeOfficial::config`] does it) starts no server: media then goes to the
+    /// platform inline as `file_data` ([`InlineChainBuilder`]).
+    ///
+    /// [`FakeOfficial::config`]: crate::testing::official::FakeOfficial::config
+    /// [`InlineChainBuilder`]: super::media::InlineChainBuilder
+    pub resource: Option<ResourceServerOptions>,
 }
 
 impl Default for OfficialConfig {
@@ -119,6 +148,7 @@ impl Default for OfficialConfig {
             request_timeout_secs: 10,
             max_resume_attempts: 3,
             auto_ack_interactions: true,
+            resource: Some(ResourceServerOptions::default()),
         }
     }
 }
@@ -138,6 +168,7 @@ impl fmt::Debug for OfficialConfig {
             .field("shard", &self.shard)
             .field("webhook_listen", &self.webhook_listen)
             .field("webhook_path", &self.webhook_path)
+            .field("resource", &self.resource)
             .finish_non_exhaustive()
     }
 }
@@ -148,17 +179,93 @@ impl OfficialConfig {
         OfficialConfig { appid: appid.into(), secret: secret.into(), ..OfficialConfig::default() }
     }
 
-    /// Reads `[official]` and the environment. `None` when neither names an account.
+    /// Reads `[official]` and the environment. `None` when neither names an account; an error when
+    /// `[[official.accounts]]` lists several (read them with [`OfficialConfig::accounts_from_config`]).
     pub fn from_config(config: &Config) -> Result<Option<OfficialConfig>> {
-        let section: Option<OfficialConfig> = config.section("official")?;
-        let env_names_account = std::env::var_os("QQBOT_APPID").is_some();
-        if section.is_none() && !env_names_account {
-            return Ok(None);
+        let mut accounts = Self::accounts_from_config(config)?;
+        match accounts.len() {
+            0 | 1 => Ok(accounts.pop()),
+            n => Err(Error::config(
+                "[[official.accounts]]",
+                format!("{n} accounts are configured; read them with OfficialConfig::accounts_from_config"),
+            )),
         }
-        let mut c = section.unwrap_or_default();
-        c.apply_env(|k| std::env::var(k).ok())?;
-        c.validate()?;
-        Ok(Some(c))
+    }
+
+    /// Reads every configured account: the `[official]` table (one account), or each `[[official.accounts]]`
+    /// entry, which inherits every key of `[official]` it does not set (so `[official.resource]`, `sandbox`,
+    /// `api_base` … are written once). Environment overrides apply to every account; `QQBOT_APPID` and
+    /// `QQBOT_SECRET` name a single account and cannot be combined with `[[official.accounts]]`. Empty when no
+    /// account is configured.
+    pub fn accounts_from_config(config: &Config) -> Result<Vec<OfficialConfig>> {
+        let section: Option<toml::Table> = config.section("official")?;
+        let env_names_account = std::env::var_os("QQBOT_APPID").is_some();
+        let mut section = match section {
+            Some(section) => section,
+            None if env_names_account => toml::Table::new(),
+            None => return Ok(Vec::new()),
+        };
+        let listed = section.contains_key("accounts");
+        let entries = match section.remove("accounts") {
+            None => vec![toml::Table::new()],
+            Some(toml::Value::Array(entries)) => {
+                if env_names_account {
+                    return Err(Error::config(
+                        "QQBOT_APPID",
+                        "names one account, but qqbot.toml lists [[official.accounts]]: unset QQBOT_APPID and \
+                         QQBOT_SECRET, or put the account in the list",
+                    ));
+                }
+                let mut tables = Vec::with_capacity(entries.len());
+                for (i, entry) in entries.into_iter().enumerate() {
+                    match entry {
+                        toml::Value::Table(t) => tables.push(t),
+                        _ => {
+                            return Err(Error::config(
+                                "[[official.accounts]]",
+                                format!("entry {} is not a table (write `[[official.accounts]]` blocks)", i + 1),
+                            ));
+                        }
+                    }
+                }
+                tables
+            }
+            Some(_) => {
+                return Err(Error::config(
+                    "[official] accounts",
+                    "must be a list of tables (write `[[official.accounts]]` blocks)",
+                ));
+            }
+        };
+        let mut accounts: Vec<OfficialConfig> = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.into_iter().enumerate() {
+            let mut merged = section.clone();
+            merge_tables(&mut merged, entry);
+            let where_ =
+                if listed { format!("[[official.accounts]] entry {}", i + 1) } else { "[official]".to_owned() };
+            let mut c: OfficialConfig = toml::Value::Table(merged)
+                .try_into()
+                .map_err(|e: toml::de::Error| Error::config(where_.clone(), e.to_string()))?;
+            c.apply_env(|k| std::env::var(k).ok())?;
+            if let Some(resource) = &mut c.resource {
+                resource.apply_env()?;
+            }
+            c.validate()?;
+            if let Some(listen) = &c.webhook_listen
+                && let Some(other) = accounts.iter().find(|a| a.webhook_listen.as_ref() == Some(listen))
+            {
+                return Err(Error::config(
+                    where_,
+                    format!(
+                        "webhook_listen `{listen}` is already used by account {}: give each webhook account its own \
+                         address",
+                        other.appid
+                    ),
+                ));
+            }
+            accounts.push(c);
+        }
+        Ok(accounts)
     }
 
     /// Applies the environment overrides, reading variables through `get`.
@@ -233,6 +340,9 @@ impl OfficialConfig {
         if let Some(i) = &self.intents {
             i.resolve()?;
         }
+        if let Some(resource) = &self.resource {
+            resource.validated_prefix()?;
+        }
         Ok(())
     }
 
@@ -258,6 +368,18 @@ impl OfficialConfig {
 
     pub(crate) fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs.max(1))
+    }
+}
+
+/// Lays `over` onto `base`: nested tables merge key by key, every other value replaces.
+fn merge_tables(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 

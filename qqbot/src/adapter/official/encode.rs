@@ -71,6 +71,10 @@ pub fn plan(message: &Message, scene: Scene) -> Result<Vec<Part>> {
     let mut media: Vec<(MediaKind, Media)> = Vec::new();
 
     for seg in message.segments() {
+        if let Some((kind, m)) = MediaKind::of_segment(seg) {
+            media.push((kind, m.clone()));
+            continue;
+        }
         match seg {
             Segment::Text(t) => text.push_str(t),
             Segment::At(id) => {
@@ -85,10 +89,6 @@ pub fn plan(message: &Message, scene: Scene) -> Result<Vec<Part>> {
                 text.push('>');
             }
             Segment::Reply(id) => reference = Some(id.clone()),
-            Segment::Image(m) => media.push((MediaKind::Image, m.clone())),
-            Segment::Record(m) => media.push((MediaKind::Voice, m.clone())),
-            Segment::Video(m) => media.push((MediaKind::Video, m.clone())),
-            Segment::File(m) => media.push((MediaKind::File, m.clone())),
             Segment::Markdown(md) => match &mut markdown {
                 Some(Value::Object(obj)) if obj.contains_key("content") => {
                     if let Some(Value::String(c)) = obj.get_mut("content") {

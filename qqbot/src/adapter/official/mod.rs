@@ -58,7 +58,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 
 use self::credentials::Credentials;
-use self::media::ChainBuilder;
+use self::media::{ChainBuilder, InlineChainBuilder, ResourceChainBuilder};
 use self::rest::Rest;
 use super::{Adapter, EventSink};
 use crate::error::{Error, Result};
@@ -85,9 +85,16 @@ impl OfficialAdapter {
         Ok(OfficialAdapter { config, chain_builder: None, webhook_listener: None, name })
     }
 
-    /// Reads `[official]` and the environment; `None` when no account is configured.
+    /// Reads `[official]` and the environment; `None` when no account is configured, an error when several are
+    /// (use [`OfficialAdapter::all_from_config`]).
     pub fn from_config(config: &crate::config::Config) -> Result<Option<Self>> {
         OfficialConfig::from_config(config)?.map(OfficialAdapter::new).transpose()
+    }
+
+    /// One adapter per configured account (`[official]`, or each `[[official.accounts]]`); empty when none is.
+    /// Accounts with the same `[official.resource]` port share one resource server when they run.
+    pub fn all_from_config(config: &crate::config::Config) -> Result<Vec<Self>> {
+        OfficialConfig::accounts_from_config(config)?.into_iter().map(OfficialAdapter::new).collect()
     }
 
     /// Replaces how media is made available (the default resource server, or your object-storage uploader).
@@ -135,11 +142,18 @@ impl Adapter for OfficialAdapter {
 
     fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
+            // Started before anything connects, so a busy port fails the boot instead of the first picture.
+            let chain_builder: Arc<dyn ChainBuilder> = match (&self.chain_builder, &self.config.resource) {
+                (Some(builder), _) => builder.clone(),
+                (None, Some(options)) => Arc::new(ResourceChainBuilder::start(options.clone()).await?),
+                (None, None) => Arc::new(InlineChainBuilder),
+            };
             let api = self.api()?;
             let creds = api.inner.rest.credentials().clone();
             let refresher_sink = sink.clone();
             let refresher = tokio::spawn(async move { creds.refresh_loop(refresher_sink.shutdown_signal()).await });
-            let OfficialAdapter { config, chain_builder, webhook_listener, .. } = *self;
+            let OfficialAdapter { config, webhook_listener, .. } = *self;
+            let chain_builder = Some(chain_builder);
             let result = if config.is_webhook() {
                 webhook::Webhook { config, api, sink, chain_builder, listener: webhook_listener }.run().await
             } else {

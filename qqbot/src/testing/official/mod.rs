@@ -211,8 +211,14 @@ impl FakeOfficial {
     }
 
     /// A configuration pointing an adapter at this fake (gateway discovered through `GET /gateway/bot`).
+    ///
+    /// It starts no resource server (`resource = None`: media goes inline as `file_data`), so tests that send no
+    /// media bind nothing; set `resource` (e.g. to [`ResourceServerOptions::local`]) to test the server.
+    ///
+    /// [`ResourceServerOptions::local`]: crate::adapter::official::media::ResourceServerOptions::local
     pub fn config(&self) -> OfficialConfig {
         let mut c = OfficialConfig::new(APPID, SECRET);
+        c.resource = None;
         c.api_base = Some(self.api_base());
         c.token_url = Some(format!("{}/app/getAppAccessToken", self.api_base()));
         c
@@ -510,6 +516,19 @@ pub fn spawn_app(app: App, adapter: impl Adapter) -> Result<RunningApp> {
     let sink = built.sink.clone();
     let adapter: Box<dyn Adapter> = Box::new(adapter);
     let task = tokio::spawn(adapter.run(built.sink));
+    Ok(RunningApp { shutdown: built.shutdown, sink, task })
+}
+
+/// Runs `app`'s dispatcher with the adapters it already has (from [`App::with_config`] or [`App::adapter`]) in a
+/// background task, all at once; the task ends when every adapter has ended, with the first error.
+pub fn spawn_configured(app: App) -> Result<RunningApp> {
+    let built = app.build()?;
+    let sink = built.sink.clone();
+    let runs: Vec<_> = built.adapters.into_iter().map(|adapter| adapter.run(sink.clone())).collect();
+    let task = tokio::spawn(async move {
+        let results = futures_util::future::join_all(runs).await;
+        results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+    });
     Ok(RunningApp { shutdown: built.shutdown, sink, task })
 }
 
