@@ -172,10 +172,9 @@ impl HttpApi {
     /// A client whose events go to `hooks`.
     pub fn with_hooks(options: HttpApiOptions, hooks: impl HttpApiHooks) -> Result<Self> {
         let timeout = Duration::from_secs(options.timeout_secs.max(1));
-        let client = reqwest::Client::builder()
+        let client = crate::tls::http_client()
             // Downloads may take long overall, but a stalled connection must not hang forever.
             .read_timeout(timeout)
-            .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(Error::adapter)?;
         let self_id = OnceLock::new();
