@@ -224,16 +224,16 @@ impl OneBotConfig {
             ("heartbeat_timeout", self.heartbeat_timeout),
             ("quick_reply_window", Some(self.quick_reply_window)),
         ] {
-            if let Some(v) = v {
-                if !(v.is_finite() && v > 0.0) {
-                    return bad(key, format!("must be a positive number of seconds, got {v}"));
-                }
+            if let Some(v) = v
+                && !(v.is_finite() && v > 0.0)
+            {
+                return bad(key, format!("must be a positive number of seconds, got {v}"));
             }
         }
-        if let Some(lang) = &self.lang {
-            if Lang::parse(lang).is_none() {
-                return bad("lang", format!("unknown language `{lang}`: use \"zh-CN\" or \"en-US\""));
-            }
+        if let Some(lang) = &self.lang
+            && Lang::parse(lang).is_none()
+        {
+            return bad("lang", format!("unknown language `{lang}`: use \"zh-CN\" or \"en-US\""));
         }
         let check_uri = |key: &str, uri: &str| {
             if uri.starts_with("ws://") || uri.starts_with("wss://") {
@@ -255,10 +255,10 @@ impl OneBotConfig {
                             "an http connection needs `api` (actions), `listen` (events) or both".into(),
                         );
                     }
-                    if let Some(api) = &h.api {
-                        if !(api.starts_with("http://") || api.starts_with("https://")) {
-                            return bad("connections.api", format!("`{api}` must start with http:// or https://"));
-                        }
+                    if let Some(api) = &h.api
+                        && !(api.starts_with("http://") || api.starts_with("https://"))
+                    {
+                        return bad("connections.api", format!("`{api}` must start with http:// or https://"));
                     }
                 }
                 ConnectionConfig::Reverse(_) => {}

@@ -207,11 +207,11 @@ pub fn to_string(message: &Message) -> String {
 
 /// Writes one code from its type and data.
 pub fn write_code(kind: &str, data: &Map<String, Value>, out: &mut String) {
-    if kind == "text" {
-        if let Some(Value::String(t)) = data.get("text") {
-            escape_text(t, out);
-            return;
-        }
+    if kind == "text"
+        && let Some(Value::String(t)) = data.get("text")
+    {
+        escape_text(t, out);
+        return;
     }
     out.push_str("[CQ:");
     out.push_str(kind);

@@ -168,11 +168,10 @@ where
                         next = rx.try_recv().ok();
                     }
                 }
-                if failed.is_none() {
-                    if let Err(e) = ws.flush().await {
+                if failed.is_none()
+                    && let Err(e) = ws.flush().await {
                         failed = Some(e.to_string());
                     }
-                }
                 if let Some(e) = failed {
                     break Ended::Failed(e);
                 }
