@@ -127,6 +127,10 @@ pub struct OfficialConfig {
     /// [`FakeOfficial::config`]: crate::testing::official::FakeOfficial::config
     /// [`InlineChainBuilder`]: super::media::InlineChainBuilder
     pub resource: Option<ResourceServerOptions>,
+    /// How the gateway reconnects after a connection ends (`[official.retry_config]`, tenacity-style, see
+    /// [`crate::retry`]). Without it: at once after a healthy session, then 1, 2, 5, 10, 30 and 60 seconds, forever.
+    /// With it, the adapter stops with an error when the policy gives up.
+    pub retry_config: Option<crate::retry::RetryPolicy>,
 }
 
 impl Default for OfficialConfig {
@@ -149,6 +153,7 @@ impl Default for OfficialConfig {
             max_resume_attempts: 3,
             auto_ack_interactions: true,
             resource: Some(ResourceServerOptions::default()),
+            retry_config: None,
         }
     }
 }
@@ -169,6 +174,7 @@ impl fmt::Debug for OfficialConfig {
             .field("webhook_listen", &self.webhook_listen)
             .field("webhook_path", &self.webhook_path)
             .field("resource", &self.resource)
+            .field("retry_config", &self.retry_config)
             .finish_non_exhaustive()
     }
 }

@@ -103,6 +103,7 @@ impl Gateway {
             last_token: None,
         };
         let mut backoff = Backoff::default();
+        let mut retry = self.config.retry_config.clone().map(|policy| (policy, crate::retry::RetryState::new()));
         let [shard_id, shard_count] = self.config.shard;
         tracing::info!(appid = %self.api.appid(), shard = ?[shard_id, shard_count], intents = self.intents.bits(), "official gateway starting");
         loop {
@@ -119,6 +120,9 @@ impl Gateway {
                 Ended::Next { next, reason, healthy } => {
                     if healthy {
                         backoff.reset();
+                        if let Some((_, state)) = &mut retry {
+                            state.reset();
+                        }
                     }
                     tracing::warn!(appid = %self.api.appid(), "official gateway connection ended: {reason}");
                     if let Some(bot) = &state.bot {
@@ -142,7 +146,18 @@ impl Gateway {
                     }
                 }
             }
-            let delay = backoff.next_delay();
+            let delay = match &mut retry {
+                Some((policy, state)) => match state.failed(policy) {
+                    Some(delay) => delay,
+                    None => {
+                        return Err(Error::adapter(GatewayError::Fatal(format!(
+                            "gave up reconnecting to the official gateway after {} attempts ([official.retry_config]: {policy})",
+                            state.attempts()
+                        ))));
+                    }
+                },
+                None => backoff.next_delay(),
+            };
             if !delay.is_zero() {
                 tracing::info!("reconnecting to the official gateway in {delay:?}");
             }
