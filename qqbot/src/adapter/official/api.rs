@@ -322,11 +322,15 @@ impl OfficialApi {
         role_id: &str,
         channel_id: Option<&str>,
     ) -> Result<()> {
-        let path = format!("/guilds/{}/members/{}/roles/{}", segment(guild_id), segment(user_id), segment(role_id));
-        let body = channel_id.map_or(json!({}), |c| json!({ "channel": { "id": c } }));
-        self.send_json(Method::PUT, &path, "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}", body)
-            .await
-            .map(|_| ())
+        self.member_role(
+            Method::PUT,
+            "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+            guild_id,
+            user_id,
+            role_id,
+            channel_id,
+        )
+        .await
     }
 
     /// Takes a role from a member.
@@ -337,11 +341,30 @@ impl OfficialApi {
         role_id: &str,
         channel_id: Option<&str>,
     ) -> Result<()> {
+        self.member_role(
+            Method::DELETE,
+            "DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+            guild_id,
+            user_id,
+            role_id,
+            channel_id,
+        )
+        .await
+    }
+
+    /// Adds or removes a member's role: the two calls differ only in the method.
+    async fn member_role(
+        &self,
+        method: Method,
+        endpoint: &'static str,
+        guild_id: &str,
+        user_id: &str,
+        role_id: &str,
+        channel_id: Option<&str>,
+    ) -> Result<()> {
         let path = format!("/guilds/{}/members/{}/roles/{}", segment(guild_id), segment(user_id), segment(role_id));
         let body = channel_id.map_or(json!({}), |c| json!({ "channel": { "id": c } }));
-        self.send_json(Method::DELETE, &path, "DELETE /guilds/{guild_id}/members/{user_id}/roles/{role_id}", body)
-            .await
-            .map(|_| ())
+        self.send_json(method, &path, endpoint, body).await.map(|_| ())
     }
 
     /// Mutes a guild member for `seconds` (0 lifts the mute).
