@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
-use onebot_api_support::{Script, TOKEN, fake_http_api, ok};
+use onebot_api_support::ok;
 use qqbot::adapter::onebot::http_api::{DownloadError, HttpApi, HttpApiError, HttpApiHooks, HttpApiOptions};
+use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -45,6 +46,19 @@ impl HttpApiHooks for Recorder {
     fn api_link_run_error(&self, action: &str, err: &HttpApiError) {
         let _ = self.0.send(Seen::LinkRunError { action: action.into(), error: err.to_string() });
     }
+}
+
+/// The access token the fake NapCat demands.
+const TOKEN: &str = "test-token";
+
+/// The fake NapCat's HTTP API, demanding [`TOKEN`].
+async fn fake_napcat() -> FakeNapCat {
+    FakeNapCat::http(None, Options { token: Some(TOKEN.into()), ..Options::default() }).await.unwrap()
+}
+
+/// The calls the fake received, as `(action, params)`.
+fn calls(napcat: &FakeNapCat) -> Vec<(String, Value)> {
+    napcat.calls().into_iter().map(|c| (c.action, c.params)).collect()
 }
 
 /// A fresh, empty download folder under the target directory's temp area.
@@ -175,26 +189,32 @@ async fn a_path_traversal_file_name_is_refused_before_any_request() {
 
 #[tokio::test]
 async fn download_img_resolves_through_get_image_and_refuses_unsafe_names_from_the_network() {
-    let script = Arc::new(Script::default());
-    let api_base = fake_http_api(script.clone()).await;
+    let napcat = fake_napcat().await;
+    let api_base = napcat.api_url();
     let files = serve(Router::new().route("/img/abc.jpg", get(|| async { vec![7u8; 5000] }))).await;
     let dir = download_dir("img");
     let (client, mut rx) = client(api_base, &dir, 1024);
 
     // go-cqhttp's shape: `filename` + `url`.
-    script.answer([ok(json!({"filename": "abc.jpg", "url": format!("{files}/img/abc.jpg"), "size": 5000}))]);
+    napcat.answer_once(
+        "get_image",
+        Answer::Envelope(ok(json!({"filename": "abc.jpg", "url": format!("{files}/img/abc.jpg"), "size": 5000}))),
+    );
     let path = client.download_img("ABC.image").finished().await.unwrap();
     assert_eq!(path, dir.join("abc.jpg"));
     assert_eq!(std::fs::read(&path).unwrap().len(), 5000);
-    assert_eq!(script.take_calls(), [("get_image".to_owned(), json!({"file": "ABC.image"}))]);
+    assert_eq!(calls(&napcat), [("get_image".to_owned(), json!({"file": "ABC.image"}))]);
 
     // A hostile answer cannot make the client write outside the folder.
-    script.answer([ok(json!({"file_name": "../evil.jpg", "url": format!("{files}/img/abc.jpg")}))]);
+    napcat.answer_once(
+        "get_image",
+        Answer::Envelope(ok(json!({"file_name": "../evil.jpg", "url": format!("{files}/img/abc.jpg")}))),
+    );
     let err = client.download_img("ABC.image").finished().await.unwrap_err();
     assert!(matches!(err, DownloadError::UnsafeFileName { .. }), "{err:?}");
 
     // No URL (NapCat gave only a path on its own host).
-    script.answer([ok(json!({"file": "/napcat/cache/abc.jpg"}))]);
+    napcat.answer_once("get_image", Answer::Envelope(ok(json!({"file": "/napcat/cache/abc.jpg"}))));
     let err = client.download_img("ABC.image").finished().await.unwrap_err();
     assert!(matches!(err, DownloadError::NoUrl { .. }), "{err:?}");
 
@@ -209,19 +229,19 @@ async fn download_img_resolves_through_get_image_and_refuses_unsafe_names_from_t
 
 #[tokio::test]
 async fn add_is_fire_and_forget_and_its_failures_reach_the_hooks() {
-    let script = Arc::new(Script::default());
-    let base = fake_http_api(script.clone()).await;
+    let napcat = fake_napcat().await;
+    let base = napcat.api_url();
     let (client, mut rx) = client(base, Path::new("unused"), 1024);
     let failed = json!({"status": "failed", "retcode": 100, "msg": "GROUP_NOT_FOUND", "wording": "群聊不存在",
         "message": "群聊不存在", "data": null});
-    script.answer([failed.clone()]);
+    napcat.answer_once("send_group_msg", Answer::Envelope(failed.clone()));
 
     // PyCqBot passes the action as a path; the leading `/` is accepted.
     client.add("/send_group_msg", json!({"group_id": 1, "message": "hi"}));
     let seen = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
 
     assert_eq!(seen, Seen::LinkError { action: "send_group_msg".into(), json: failed });
-    assert_eq!(script.take_calls(), [("send_group_msg".to_owned(), json!({"group_id": 1, "message": "hi"}))]);
+    assert_eq!(calls(&napcat), [("send_group_msg".to_owned(), json!({"group_id": 1, "message": "hi"}))]);
 
     // A transport failure of a fire-and-forget call reaches api_link_run_error.
     let dead = {
@@ -238,7 +258,7 @@ async fn add_is_fire_and_forget_and_its_failures_reach_the_hooks() {
 
     // spawn (seed add_task) runs a future in the background.
     let api = client.api();
-    script.answer([ok(json!({"user_id": 10001, "nickname": "bot"}))]);
+    napcat.answer_once("get_login_info", Answer::Envelope(ok(json!({"user_id": 10001, "nickname": "bot"}))));
     let info = client.spawn(async move { api.get_login_info().await }).await.unwrap().unwrap();
     assert_eq!(info.user_id, 10001);
 }
@@ -249,13 +269,16 @@ fn client_for(base_url: String) -> (HttpApi, mpsc::UnboundedReceiver<Seen>) {
 
 #[tokio::test]
 async fn failures_become_typed_errors_and_reach_the_hooks() {
-    let script = Arc::new(Script::default());
-    let base = fake_http_api(script.clone()).await;
+    let napcat = fake_napcat().await;
+    let base = napcat.api_url();
     let (client, mut rx) = client(base.clone(), Path::new("unused"), 1024);
 
     // A failed envelope: Error::Api with retcode and wording, and api_link_error.
-    script.answer([json!({"status": "failed", "retcode": 1200, "data": null, "message": "发送超时",
-        "wording": "发送超时", "echo": {"seq": 7}})]);
+    napcat.answer_once(
+        "send_group_msg",
+        Answer::Envelope(json!({"status": "failed", "retcode": 1200, "data": null, "message": "发送超时",
+        "wording": "发送超时", "echo": {"seq": 7}})),
+    );
     let err = client.api().send_group_msg(1, "hi").await.unwrap_err();
     assert!(matches!(&err, qqbot::Error::Api { code: 1200, message, .. } if message == "发送超时"), "{err:?}");
     assert!(matches!(rx.try_recv(), Ok(Seen::LinkError { .. })));
@@ -278,17 +301,20 @@ async fn failures_become_typed_errors_and_reach_the_hooks() {
     assert!(matches!(err, qqbot::Error::Disconnected { .. }) && err.is_retryable(), "{err:?}");
 
     // A void success without a `data` key (NapCat delete_msg).
-    script.answer([json!({"status": "ok", "retcode": 0, "message": "", "wording": "", "echo": "delete_msg"})]);
+    napcat.answer_once(
+        "delete_msg",
+        Answer::Envelope(json!({"status": "ok", "retcode": 0, "message": "", "wording": "", "echo": "delete_msg"})),
+    );
     client.api().delete_msg(1).await.unwrap();
 }
 
 #[tokio::test]
 async fn login_learns_the_self_id() {
-    let script = Arc::new(Script::default());
-    let base = fake_http_api(script.clone()).await;
+    let napcat = fake_napcat().await;
+    let base = napcat.api_url();
     let (client, _rx) = client_for(base);
     assert_eq!(client.api().self_id(), "");
-    script.answer([ok(json!({"user_id": 2960567880u64, "nickname": "舞小枫"}))]);
+    napcat.answer_once("get_login_info", Answer::Envelope(ok(json!({"user_id": 2960567880u64, "nickname": "舞小枫"}))));
     client.login().await.unwrap();
     assert_eq!(client.api().self_id(), "2960567880");
 }

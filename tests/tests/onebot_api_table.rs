@@ -1,23 +1,32 @@
 //! Every public method of `OneBotApi`, called once: the wire action and params it sends, and what it decodes
-//! from a realistic answer (from the corpus where one exists). The table runs against a recording caller and
-//! again through the HTTP client against a fake OneBot HTTP API on loopback. Coverage tests fail when a method of
-//! seed 002 (ncatbot) or seed 004 (NapCat extras), or any public method in the source, has no row.
+//! from a realistic answer (from the corpus where one exists). The table runs against the fake NapCat over
+//! loopback three times, always with the API a handler gets: through the adapter's WebSocket connection (frame
+//! encode, echo-correlated answer, decode), through the adapter's HTTP API connection, and through the
+//! go-cqhttp-style HTTP client. Coverage tests fail when a method of seed 002 (ncatbot) or seed 004 (NapCat
+//! extras), or any public method in the source, has no row.
 
 mod onebot_api_support;
+mod onebot_support;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use onebot_api_support::{RecordingCaller, Script, TOKEN, corpus, fake_http_api, ok};
-use qqbot::adapter::onebot::OneBotApi;
+use onebot_api_support::{corpus, ok};
+use onebot_support::{WAIT, config, start};
 use qqbot::adapter::onebot::api::{
     DownloadFile, HonorType, MusicPlatform, OnlineStatus, PostFile, PostMsg, QuickOperation, Sex,
 };
 use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiOptions};
+use qqbot::adapter::onebot::{OneBotAdapter, OneBotApi};
 use qqbot::message::{ForwardNode, Message, Music, MusicKind, Segment};
+use qqbot::prelude::*;
+use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
 use qqbot::{Role, Target};
 use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+/// The access token the fake demands.
+const TOKEN: &str = "table-token";
 
 type Run = Box<dyn Fn(OneBotApi) -> BoxFuture<'static, qqbot::Result<()>> + Send + Sync>;
 
@@ -1414,13 +1423,12 @@ fn table() -> Vec<Row> {
             send_platform_music,
             [call(
                 "send_group_msg",
-                json!({"group_id": 20002,
+                json!({"group_id": 20001,
             "message": [{"type": "music", "data": {"type": "qq", "id": "001"}}]}),
                 ok(json!({"message_id": 77}))
             )],
             |api| {
-                // No target given: the handler's context supplies it.
-                let api = api.with_target(Target::Group("20002".into()));
+                // No target given: the handler's context (group 20001, where `/table` was sent) supplies it.
                 assert_eq!(api.send_platform_music(None, MusicPlatform::Qq, "001").await?, "77");
             }
         ),
@@ -1556,42 +1564,93 @@ impl Tap for Value {
     }
 }
 
-/// Runs every row against `api`, whose transport answers from `script`.
-async fn run_table(api: &OneBotApi, script: &Script, transport: &str) {
+/// Runs every row against `api`, whose calls reach `napcat`: each row's answers are queued as one-shot answers
+/// (sent verbatim, corpus envelopes included), and the calls the fake recorded must be exactly the row's.
+async fn run_table(api: &OneBotApi, napcat: &FakeNapCat, transport: &str) {
     for row in table() {
-        script.answer(row.calls.iter().map(|c| c.answer.clone()));
-        let result = tokio::time::timeout(std::time::Duration::from_secs(10), (row.run)(api.clone())).await;
+        for c in &row.calls {
+            napcat.answer_once(c.action, Answer::Envelope(c.answer.clone()));
+        }
+        let before = napcat.calls().len();
+        let result = tokio::time::timeout(WAIT, (row.run)(api.clone())).await;
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => panic!("[{transport}] row `{}` failed: {e}", row.name),
             Err(_) => panic!("[{transport}] row `{}` timed out", row.name),
         }
-        let calls = script.take_calls();
+        let calls: Vec<(String, Value)> =
+            napcat.calls().into_iter().skip(before).map(|c| (c.action, c.params)).collect();
         let expected: Vec<(String, Value)> =
             row.calls.iter().map(|c| (c.action.to_owned(), c.params.clone())).collect();
         assert_eq!(calls, expected, "[{transport}] row `{}` sent other actions or params", row.name);
-        assert_eq!(script.unused_answers(), 0, "[{transport}] row `{}` left answers unused", row.name);
+        assert_eq!(napcat.take_queued_answers(), 0, "[{transport}] row `{}` left answers unused", row.name);
     }
 }
 
-#[tokio::test]
-async fn every_method_sends_its_wire_action_and_decodes_the_answer() {
-    let script = Arc::new(Script::default());
-    let api = OneBotApi::new(Arc::new(RecordingCaller(script.clone())));
-    run_table(&api, &script, "recording caller").await;
+/// An app whose `/table` command hands the test what a handler gets from `ctx.onebot()`.
+fn capturing_app() -> (App, mpsc::UnboundedReceiver<qqbot::Result<OneBotApi>>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let app = App::empty().command(BotCommand::new("table").word("/table").handler(move |ctx: Ctx| {
+        let tx = tx.clone();
+        async move {
+            let _ = tx.send(ctx.onebot());
+        }
+    }));
+    (app, rx)
+}
+
+/// The API a handler of a group message from group 20001 gets.
+async fn handler_api(rx: &mut mpsc::UnboundedReceiver<qqbot::Result<OneBotApi>>) -> OneBotApi {
+    let api = tokio::time::timeout(WAIT, rx.recv()).await.expect("the handler ran").expect("the app is running");
+    let api = api.expect("ctx.onebot() works on a OneBot event");
+    assert_eq!(api.target(), Some(&Target::Group("20001".into())), "ctx.onebot() carries the event's conversation");
+    api
 }
 
 #[tokio::test]
-async fn the_whole_table_works_through_the_http_client_over_loopback() {
-    let script = Arc::new(Script::default());
-    let base_url = fake_http_api(script.clone()).await;
+async fn every_method_goes_over_the_adapters_websocket_to_the_fake_napcat() {
+    let napcat = FakeNapCat::forward(Options { token: Some(TOKEN.into()), ..Default::default() }).await.unwrap();
+    let adapter =
+        OneBotAdapter::new(config(&format!("[onebot]\nuri = \"{}\"\ntoken = \"{TOKEN}\"", napcat.ws_url()))).unwrap();
+    let (app, mut rx) = capturing_app();
+    let bot = start(app, adapter);
+    assert!(napcat.wait_connections(1, WAIT).await, "the bot never connected");
+    napcat.push(napcat.group_message(1, "/table")).await;
+    let api = handler_api(&mut rx).await;
+    run_table(&api, &napcat, "websocket").await;
+    bot.abort();
+}
+
+#[tokio::test]
+async fn every_method_goes_over_the_adapters_http_api_to_the_fake_napcat() {
+    let options = Options { token: Some(TOKEN.into()), ..Default::default() };
+    let mut napcat = FakeNapCat::http(None, options).await.unwrap();
+    let adapter = OneBotAdapter::new(config(&format!(
+        "[onebot]\ntimeout = 10\n[[onebot.connections]]\nkind = \"http\"\napi = \"{}\"\nlisten = \"127.0.0.1:0\"\ntoken = \"{TOKEN}\"",
+        napcat.api_url()
+    )))
+    .unwrap();
+    napcat.post_to(format!("http://{}/onebot/v11/http", adapter.listen_addrs()[0]));
+    let (app, mut rx) = capturing_app();
+    let bot = start(app, adapter);
+    let (status, body) = napcat.post(&napcat.group_message(1, "/table")).await.unwrap();
+    assert!(status == 200 || status == 204, "HTTP POST refused: {status} {body}");
+    let api = handler_api(&mut rx).await;
+    run_table(&api, &napcat, "http adapter").await;
+    bot.abort();
+}
+
+#[tokio::test]
+async fn every_method_goes_through_the_http_client_to_the_fake_napcat() {
+    let napcat = FakeNapCat::http(None, Options { token: Some(TOKEN.into()), ..Default::default() }).await.unwrap();
     let client = HttpApi::new(HttpApiOptions {
-        base_url: Some(base_url),
+        base_url: Some(napcat.api_url()),
         access_token: Some(TOKEN.into()),
         ..HttpApiOptions::default()
     })
     .unwrap();
-    run_table(&client.api(), &script, "http").await;
+    // Aimed at the conversation a handler's `ctx.onebot()` would carry, for the context-aware rows.
+    run_table(&client.api().with_target(Target::Group("20001".into())), &napcat, "http client").await;
 }
 
 fn row_names() -> BTreeSet<&'static str> {

@@ -23,7 +23,7 @@ mod ws;
 
 pub use answers::Answer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -78,6 +78,7 @@ pub(crate) struct Shared {
     pub(crate) calls: Mutex<Vec<Call>>,
     pub(crate) call_notify: Notify,
     pub(crate) answers: Mutex<HashMap<String, Answer>>,
+    pub(crate) queued: Mutex<HashMap<String, VecDeque<Answer>>>,
     pub(crate) stalled: AtomicBool,
     pub(crate) next_message_id: AtomicI64,
     pub(crate) conns: Mutex<Vec<ws::ConnEntry>>,
@@ -129,6 +130,7 @@ impl FakeNapCat {
                 calls: Mutex::new(Vec::new()),
                 call_notify: Notify::new(),
                 answers: Mutex::new(HashMap::new()),
+                queued: Mutex::new(HashMap::new()),
                 stalled: AtomicBool::new(false),
                 next_message_id: AtomicI64::new(1_000),
                 conns: Mutex::new(Vec::new()),
@@ -288,6 +290,19 @@ impl FakeNapCat {
         if let Ok(mut a) = self.shared.answers.lock() {
             a.insert(action.to_owned(), answer);
         }
+    }
+
+    /// Queues a one-shot answer to the next call of `action`; queued answers are used in order, before the one
+    /// set by [`FakeNapCat::answer`] (so a test can give two calls of the same action different answers).
+    pub fn answer_once(&self, action: &str, answer: Answer) {
+        if let Ok(mut q) = self.shared.queued.lock() {
+            q.entry(action.to_owned()).or_default().push_back(answer);
+        }
+    }
+
+    /// How many one-shot answers are still queued (for a test to check that every one was used), and drops them.
+    pub fn take_queued_answers(&self) -> usize {
+        self.shared.queued.lock().map(|mut q| q.drain().map(|(_, a)| a.len()).sum()).unwrap_or(0)
     }
 
     /// Every call so far.

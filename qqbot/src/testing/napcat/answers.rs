@@ -1,5 +1,6 @@
 //! The fake's answers to actions: NapCat-shaped defaults, overridable per action.
 
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 
 use serde_json::{Map, Value, json};
@@ -23,10 +24,18 @@ pub enum Answer {
     },
     /// No answer at all (the caller times out).
     Silent,
+    /// This whole response object, as recorded from a real implementation (a corpus file); the fake only puts
+    /// the call's `echo` in, so every other field reaches the bot exactly as given.
+    Envelope(Value),
 }
 
-/// The answer to `action` with `params`: the configured one, else NapCat's typical one.
+/// The answer to `action` with `params`: the next queued one-shot answer, else the configured one, else NapCat's
+/// typical one.
 pub(crate) fn answer(shared: &Shared, action: &str, params: &Value) -> Answer {
+    // One-shot answers come first, in the order they were queued.
+    if let Some(a) = shared.queued.lock().ok().and_then(|mut q| q.get_mut(action).and_then(VecDeque::pop_front)) {
+        return a;
+    }
     if let Some(a) = shared.answers.lock().ok().and_then(|a| a.get(action).cloned()) {
         return a;
     }
@@ -83,6 +92,9 @@ pub(crate) fn envelope(answer: &Answer, echo: Option<&Value>) -> Option<Value> {
     let mut o = Map::new();
     match answer {
         Answer::Silent => return None,
+        Answer::Envelope(Value::Object(recorded)) => o.clone_from(recorded),
+        // Not an object: sent as it is (a broken implementation), echo and all left out.
+        Answer::Envelope(other) => return Some(other.clone()),
         Answer::Ok(data) => {
             o.insert("status".into(), json!("ok"));
             o.insert("retcode".into(), json!(0));
@@ -107,6 +119,8 @@ pub(crate) fn envelope(answer: &Answer, echo: Option<&Value>) -> Option<Value> {
     if let Some(echo) = echo {
         o.insert("echo".into(), echo.clone());
     }
-    o.insert("stream".into(), json!("normal-action"));
+    if !matches!(answer, Answer::Envelope(_)) {
+        o.insert("stream".into(), json!("normal-action"));
+    }
     Some(Value::Object(o))
 }
