@@ -45,6 +45,7 @@ pub mod i18n;
 pub mod logging;
 pub mod message;
 pub mod retry;
+pub(crate) mod serde_lenient;
 pub mod session;
 pub mod testing;
 pub mod tls;

@@ -284,6 +284,7 @@ fn table() -> Vec<Row> {
                     (123456, 123456789, "group")
                 );
                 assert_eq!(msg.message, json!("hello"));
+                assert_eq!(msg.to_message(), Message::new().text("hello"));
             }
         ),
         row!(
@@ -298,6 +299,7 @@ fn table() -> Vec<Row> {
                 assert_eq!(fwd.messages.len(), 1);
                 assert_eq!(fwd.messages[0].sender.nickname, "某人");
                 assert_eq!(fwd.messages[0].message_id, Some(1437714260));
+                assert_eq!(fwd.messages[0].to_message(), Message::new().text("hello"));
             }
         ),
         row!(
@@ -311,6 +313,9 @@ fn table() -> Vec<Row> {
                 let fwd = api.get_forward_msg("abc").await?;
                 assert_eq!(fwd.messages[1].content, Some(json!("合并转发2[CQ:image,file=xxxx,url=xxxx]")));
                 assert_eq!(fwd.messages[1].sender.user_id, 10087);
+                let second = fwd.messages[1].to_message();
+                assert_eq!(second.plain_text(), "合并转发2");
+                assert!(matches!(&second.segments()[1], Segment::Image(img) if img.file == "xxxx"), "{second:?}");
             }
         ),
         row!(
@@ -326,6 +331,7 @@ fn table() -> Vec<Row> {
                 let history = api.get_group_msg_history(20002, None, 20, false).await?;
                 assert_eq!(history[0].real_seq.as_deref(), Some("0"));
                 assert_eq!(history[0].group_id, Some(284840486));
+                assert_eq!(history[0].to_message(), Message::new().text("hello"));
             }
         ),
         row!(
@@ -372,6 +378,21 @@ fn table() -> Vec<Row> {
             |api| {
                 let contacts = api.get_recent_contact(10).await?;
                 assert_eq!((contacts[0].peer_uin.as_str(), contacts[0].msg_time), ("123456", 1734567890));
+                assert_eq!(contacts[0].latest_message(), None);
+            }
+        ),
+        row!(
+            get_recent_contact,
+            [call(
+                "get_recent_contact",
+                json!({"count": 1}),
+                ok(json!([{"peerUin": "284840486", "chatType": 2, "msgTime": "1789500000",
+                "lastestMsg": corpus("synthesized/action.response.get_forward_msg.napcat-shape.json")["data"]["messages"][0]}]))
+            )],
+            |api| {
+                let contacts = api.get_recent_contact(1).await?;
+                let latest = contacts[0].latest_message().expect("NapCat sends the latest message");
+                assert_eq!((latest.message_id, latest.to_message()), (1437714260, Message::new().text("hello")));
             }
         ),
         row!(
@@ -558,6 +579,20 @@ fn table() -> Vec<Row> {
             |api| {
                 let list = api.get_essence_msg_list(123456).await?;
                 assert_eq!((list[0].sender_nick.as_str(), list[0].operator_time), ("昵称", 1710000000));
+                assert_eq!(list[0].to_message(), Message::new().text("精华内容"));
+            }
+        ),
+        row!(
+            get_essence_msg_list,
+            [call(
+                "get_essence_msg_list",
+                json!({"group_id": 20002}),
+                ok(json!([{"message_id": 7, "sender_id": 30003, "content": [
+                {"type": "text", "data": {"text": "精华"}}, {"type": "face", "data": {"id": "178"}}]}]))
+            )],
+            |api| {
+                let list = api.get_essence_msg_list(20002).await?;
+                assert_eq!(list[0].to_message(), Message::new().text("精华").face("178"));
             }
         ),
         row!(set_essence_msg, [call("set_essence_msg", json!({"message_id": 1437714257}), ok(json!({})))], |api| {

@@ -14,23 +14,24 @@ use serde_json::{Value, json};
 
 use super::error::{OfficialError, OfficialErrorKind};
 use super::media::{MediaKind, MediaSource};
-use super::model::{Channel, GatewayBot, Guild, Member, User, flex};
+use super::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
 use super::rest::{Body, FilePart, Rest, segment};
 use crate::api::Target;
 use crate::command::Ctx;
 use crate::error::{Error, Result};
 use crate::event::Platform;
+use crate::serde_lenient;
 
 /// What a message send returned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SentMessage {
     /// The new message's id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub id: Option<String>,
     /// When it was sent (a string in practice, an integer per the docs).
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub timestamp: Option<String>,
     /// Group/C2C: `ext_info.ref_idx`, to quote this message later.
     #[serde(default)]
@@ -42,16 +43,16 @@ pub struct SentMessage {
 #[non_exhaustive]
 pub struct UploadedMedia {
     /// The file's uuid.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub file_uuid: Option<String>,
     /// What to put in `media.file_info` of a msg_type 7 message.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub file_info: Option<String>,
     /// Seconds the `file_info` stays valid (0: long-lived).
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub ttl: Option<i64>,
     /// The message id, when the upload was also sent (`srv_send_msg: true`).
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub id: Option<String>,
 }
 
@@ -60,13 +61,13 @@ pub struct UploadedMedia {
 #[non_exhaustive]
 pub struct DmSession {
     /// The DM's pseudo-guild id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub guild_id: Option<String>,
     /// The DM's channel id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub channel_id: Option<String>,
     /// When it was created.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub create_time: Option<String>,
 }
 

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::error::OfficialError;
-use super::model::flex;
 use crate::error::{Error, Result};
+use crate::serde_lenient;
 
 #[derive(Clone)]
 struct AccessToken {
@@ -20,13 +20,13 @@ struct AccessToken {
 
 #[derive(Deserialize)]
 struct TokenAnswer {
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     access_token: Option<String>,
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     expires_in: Option<i64>,
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     code: Option<i64>,
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     message: Option<String>,
 }
 

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::credentials::Credentials;
 use super::error::{OfficialError, OfficialErrorKind};
-use super::model::flex;
 use crate::error::{Error, Result};
+use crate::serde_lenient;
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ impl Rest {
             tracing::debug!(endpoint = %label, status, elapsed_ms = started.elapsed().as_millis() as u64, trace_id = ?trace_id, "official API call");
             let json: Value =
                 if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-            let code = json.get("code").and_then(flex::value_i64).filter(|c| *c != 0);
+            let code = json.get("code").and_then(serde_lenient::value_i64).filter(|c| *c != 0);
             let success = (200..300).contains(&status) && code.is_none();
             if success {
                 return Ok(json);
@@ -123,7 +123,7 @@ impl Rest {
             if json.is_null() && !bytes.is_empty() {
                 tracing::warn!(endpoint = %label, status, "official API answered with a body that is not JSON");
             }
-            let err_code = json.get("err_code").and_then(flex::value_i64);
+            let err_code = json.get("err_code").and_then(serde_lenient::value_i64);
             let message = json
                 .get("message")
                 .and_then(Value::as_str)

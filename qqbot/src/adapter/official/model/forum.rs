@@ -7,20 +7,20 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::flex;
+use crate::serde_lenient;
 
 /// FORUM_THREAD_CREATE / UPDATE / DELETE.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ForumThread {
     /// The guild.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub guild_id: Option<String>,
     /// The forum channel.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub channel_id: Option<String>,
     /// The author's guild user id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub author_id: Option<String>,
     /// The thread.
     #[serde(default)]
@@ -32,7 +32,7 @@ pub struct ForumThread {
 #[non_exhaustive]
 pub struct ThreadInfo {
     /// The thread id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub thread_id: Option<String>,
     /// The title.
     #[serde(default)]
@@ -41,7 +41,7 @@ pub struct ThreadInfo {
     #[serde(default)]
     pub content: Option<RichText>,
     /// When it was published (ISO 8601).
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub date_time: Option<String>,
 }
 
@@ -50,13 +50,13 @@ pub struct ThreadInfo {
 #[non_exhaustive]
 pub struct ForumPost {
     /// The guild.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub guild_id: Option<String>,
     /// The forum channel.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub channel_id: Option<String>,
     /// The author's guild user id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub author_id: Option<String>,
     /// The post.
     #[serde(default)]
@@ -68,16 +68,16 @@ pub struct ForumPost {
 #[non_exhaustive]
 pub struct PostInfo {
     /// The thread.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub thread_id: Option<String>,
     /// The post id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub post_id: Option<String>,
     /// The body.
     #[serde(default)]
     pub content: Option<RichText>,
     /// When it was published.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub date_time: Option<String>,
 }
 
@@ -86,13 +86,13 @@ pub struct PostInfo {
 #[non_exhaustive]
 pub struct ForumReply {
     /// The guild.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub guild_id: Option<String>,
     /// The forum channel.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub channel_id: Option<String>,
     /// The author's guild user id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub author_id: Option<String>,
     /// The reply.
     #[serde(default)]
@@ -104,19 +104,19 @@ pub struct ForumReply {
 #[non_exhaustive]
 pub struct ReplyInfo {
     /// The thread.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub thread_id: Option<String>,
     /// The post.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub post_id: Option<String>,
     /// The reply id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub reply_id: Option<String>,
     /// The body.
     #[serde(default)]
     pub content: Option<RichText>,
     /// When it was published.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub date_time: Option<String>,
 }
 
@@ -125,31 +125,31 @@ pub struct ReplyInfo {
 #[non_exhaustive]
 pub struct ForumAuditResult {
     /// The guild.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub guild_id: Option<String>,
     /// The channel.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub channel_id: Option<String>,
     /// The author.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub author_id: Option<String>,
     /// 1 thread, 2 post, 3 reply.
-    #[serde(default, rename = "type", deserialize_with = "flex::opt_i64")]
+    #[serde(default, rename = "type", deserialize_with = "serde_lenient::opt_i64")]
     pub kind: Option<i64>,
     /// 0 passed, 1 rejected.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub result: Option<i64>,
     /// Why it was rejected.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub err_msg: Option<String>,
     /// The thread.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub thread_id: Option<String>,
     /// The post.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub post_id: Option<String>,
     /// The reply.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub reply_id: Option<String>,
 }
 
@@ -158,13 +158,13 @@ pub struct ForumAuditResult {
 #[non_exhaustive]
 pub struct OpenForumEvent {
     /// The guild.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub guild_id: Option<String>,
     /// The channel.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub channel_id: Option<String>,
     /// The author.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub author_id: Option<String>,
 }
 
@@ -181,7 +181,7 @@ pub struct RichText {
 #[non_exhaustive]
 pub struct Paragraph {
     /// The elements.
-    #[serde(default, deserialize_with = "flex::vec_or_null")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub elems: Vec<Elem>,
     /// Paragraph properties (alignment …).
     #[serde(default)]
@@ -193,7 +193,7 @@ pub struct Paragraph {
 #[non_exhaustive]
 pub struct Elem {
     /// The element type.
-    #[serde(default, rename = "type", deserialize_with = "flex::opt_i64")]
+    #[serde(default, rename = "type", deserialize_with = "serde_lenient::opt_i64")]
     pub kind: Option<i64>,
     /// Text (`text` or `text_info`).
     #[serde(default, alias = "text_info")]
@@ -217,7 +217,7 @@ pub struct Elem {
 #[non_exhaustive]
 pub struct TextElem {
     /// The text.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub text: Option<String>,
 }
 
@@ -226,10 +226,10 @@ pub struct TextElem {
 #[non_exhaustive]
 pub struct UrlElem {
     /// The URL.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub url: Option<String>,
     /// Its description.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub desc: Option<String>,
 }
 
@@ -238,10 +238,10 @@ pub struct UrlElem {
 #[non_exhaustive]
 pub struct EmojiElem {
     /// The emoji id.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub id: Option<String>,
     /// The emoji type.
-    #[serde(default, rename = "type", deserialize_with = "flex::opt_string")]
+    #[serde(default, rename = "type", deserialize_with = "serde_lenient::opt_string")]
     pub kind: Option<String>,
 }
 

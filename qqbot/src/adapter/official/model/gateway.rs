@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::flex;
 use super::guild::User;
+use crate::serde_lenient;
 
 /// Opcodes of the gateway and webhook frames.
 pub mod opcode {
@@ -43,15 +43,15 @@ pub struct Payload {
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u64")]
     pub s: Option<u64>,
     /// The event type (dispatches).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "flex::opt_string")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "serde_lenient::opt_string")]
     pub t: Option<String>,
     /// The event id.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "flex::opt_string")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "serde_lenient::opt_string")]
     pub id: Option<String>,
 }
 
 fn opt_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(flex::opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
+    Ok(serde_lenient::opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
 }
 
 /// Hello's data.
@@ -59,7 +59,7 @@ fn opt_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Err
 #[non_exhaustive]
 pub struct Hello {
     /// Milliseconds between heartbeats.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub heartbeat_interval: Option<i64>,
 }
 
@@ -68,16 +68,16 @@ pub struct Hello {
 #[non_exhaustive]
 pub struct Ready {
     /// The protocol version.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub version: Option<i64>,
     /// The session id, for Resume.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub session_id: Option<String>,
     /// The bot user: `user.id` is the id used in mentions of the bot.
     #[serde(default)]
     pub user: Option<User>,
     /// `[shard_id, shard_count]`.
-    #[serde(default, deserialize_with = "flex::vec_u32")]
+    #[serde(default, deserialize_with = "serde_lenient::vec_u32")]
     pub shard: Vec<u32>,
 }
 
@@ -86,10 +86,10 @@ pub struct Ready {
 #[non_exhaustive]
 pub struct GatewayBot {
     /// The WebSocket URL.
-    #[serde(default, deserialize_with = "flex::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub url: Option<String>,
     /// The recommended shard count.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub shards: Option<i64>,
     /// Identify limits.
     #[serde(default)]
@@ -101,15 +101,15 @@ pub struct GatewayBot {
 #[non_exhaustive]
 pub struct SessionStartLimit {
     /// Allowed per period.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub total: Option<i64>,
     /// Left in this period.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub remaining: Option<i64>,
     /// Milliseconds until the period resets.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub reset_after: Option<i64>,
     /// Identify calls allowed per 5 seconds.
-    #[serde(default, deserialize_with = "flex::opt_i64")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub max_concurrency: Option<i64>,
 }

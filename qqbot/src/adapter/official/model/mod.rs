@@ -6,7 +6,6 @@
 //! omits fields during review, and adds new ones without notice. The whole `d` object is also kept raw in
 //! [`super::OfficialEvent::data`], so nothing is lost.
 
-pub(crate) mod flex;
 mod forum;
 mod gateway;
 mod group;

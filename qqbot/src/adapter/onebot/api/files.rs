@@ -4,8 +4,9 @@
 use serde::Deserialize;
 
 use super::params::Params;
-use super::{Id, OneBotApi, OneBotApiError, lenient};
+use super::{Id, OneBotApi, OneBotApiError};
 use crate::error::Result;
+use crate::serde_lenient;
 
 /// A cached picture, voice clip or file (`get_image`, `get_record`, `get_file`).
 ///
@@ -14,19 +15,19 @@ use crate::error::Result;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct FileInfo {
     /// The local path on the implementation's host.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub file: Option<String>,
     /// A download URL.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub url: Option<String>,
     /// The size in bytes (NapCat sends a string, go-cqhttp a number named `size`).
-    #[serde(default, alias = "size", deserialize_with = "lenient::opt_string")]
+    #[serde(default, alias = "size", deserialize_with = "serde_lenient::opt_string")]
     pub file_size: Option<String>,
     /// The file name (go-cqhttp: `filename`).
-    #[serde(default, alias = "filename", deserialize_with = "lenient::opt_string")]
+    #[serde(default, alias = "filename", deserialize_with = "serde_lenient::opt_string")]
     pub file_name: Option<String>,
     /// The content, when the implementation is configured to inline it.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub base64: Option<String>,
 }
 
@@ -34,16 +35,16 @@ pub struct FileInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GroupFileSystemInfo {
     /// Files stored.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub file_count: i64,
     /// The file limit.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub limit_count: i64,
     /// Bytes used.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub used_space: i64,
     /// Bytes available in total.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub total_space: i64,
 }
 
@@ -51,10 +52,10 @@ pub struct GroupFileSystemInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GroupFiles {
     /// The files.
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub files: Vec<GroupFile>,
     /// The folders.
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub folders: Vec<GroupFolder>,
 }
 
@@ -62,34 +63,34 @@ pub struct GroupFiles {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GroupFile {
     /// The group.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub group_id: i64,
     /// The file id.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub file_id: String,
     /// The name.
     #[serde(default)]
     pub file_name: String,
     /// go-cqhttp's bus id.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub busid: i64,
     /// Size in bytes.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub file_size: i64,
     /// Upload time (Unix seconds).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub upload_time: i64,
     /// Expiry time (Unix seconds; 0 = never).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub dead_time: i64,
     /// Last change (Unix seconds).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub modify_time: i64,
     /// Download count.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub download_times: i64,
     /// Who uploaded it.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub uploader: i64,
     /// Their name.
     #[serde(default)]
@@ -100,25 +101,25 @@ pub struct GroupFile {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GroupFolder {
     /// The group.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub group_id: i64,
     /// The folder id.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub folder_id: String,
     /// The name (implementations also send it as `folder`, kept in no field here).
     #[serde(default)]
     pub folder_name: String,
     /// Creation time (Unix seconds).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub create_time: i64,
     /// Who created it.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub creator: i64,
     /// Their name.
     #[serde(default)]
     pub creator_name: String,
     /// How many files it holds.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub total_file_count: i64,
 }
 
@@ -126,13 +127,13 @@ pub struct GroupFolder {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct UploadedFile {
     /// The uploaded file's id (NapCat).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub file_id: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct Url {
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     url: Option<String>,
 }
 

@@ -4,23 +4,25 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::super::protocol::segment::WireMessage;
 use super::params::Params;
-use super::{Id, OneBotApi, OneBotApiError, PostFile, PostMsg, lenient, message_to_json};
+use super::{Id, OneBotApi, OneBotApiError, PostFile, PostMsg, message_to_json};
 use crate::api::Target;
 use crate::error::Result;
 use crate::message::{ForwardNode, Message, Segment};
+use crate::serde_lenient;
 
 /// What a send action answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct SentMessage {
     /// The new message's id (may be negative on go-cqhttp, LLOneBot and Lagrange).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub message_id: i64,
     /// NapCat: the forward's resource id, when a merged forward was sent.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub res_id: Option<String>,
     /// NapCat: the forward id, when a merged forward was sent.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub forward_id: Option<String>,
 }
 
@@ -28,16 +30,16 @@ pub struct SentMessage {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct MessageSender {
     /// The sender's QQ number.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub user_id: i64,
     /// The nickname.
     #[serde(default)]
     pub nickname: String,
     /// The group card (群名片), when in a group.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub card: Option<String>,
     /// `owner`, `admin` or `member`, when in a group.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub role: Option<String>,
     /// Everything else the implementation sent (`sex`, `age`, `level`, `title` …).
     #[serde(flatten)]
@@ -48,49 +50,89 @@ pub struct MessageSender {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct MessageRecord {
     /// When it was sent (Unix seconds).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub time: i64,
     /// `group` or `private`.
     #[serde(default)]
     pub message_type: String,
     /// The message id.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub message_id: i64,
     /// The spec's "real id" (NapCat: the same as `message_id`).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub real_id: i64,
     /// NapCat/LLOneBot: the message sequence.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub message_seq: Option<i64>,
     /// NapCat: QQ's per-chat sequence (needed for replies by `seq` and history paging).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub real_seq: Option<String>,
     /// Who sent it.
     #[serde(default)]
     pub sender: MessageSender,
     /// The group, for group messages.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub group_id: Option<i64>,
     /// The user, when the implementation sends it.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub user_id: Option<i64>,
-    /// The content as the implementation sent it: a segment array (NapCat's default) or a CQ string.
+    /// The content as the implementation sent it: a segment array (NapCat's default) or a CQ string;
+    /// [`MessageRecord::to_message`] decodes it.
     #[serde(default)]
     pub message: Value,
     /// The content as a CQ string (display text; lossy).
     #[serde(default)]
     pub raw_message: String,
     /// NapCat `get_msg`: the emoji reactions.
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub emoji_likes_list: Vec<Value>,
     /// Everything else the implementation sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+impl MessageRecord {
+    /// 消息内容 — the content as a typed [`Message`], decoded by the adapter's own segment decoder from
+    /// [`message`](Self::message) (a segment array or a CQ string), or from [`raw_message`](Self::raw_message)
+    /// when the implementation sent no `message`. [`message`](Self::message) keeps the raw form.
+    ///
+    /// ```
+    /// use qqbot::adapter::onebot::api::MessageRecord;
+    /// use qqbot::message::Segment;
+    /// let record: MessageRecord = serde_json::from_value(serde_json::json!({
+    ///     "message_id": 1, "message": [{"type": "text", "data": {"text": "你好 "}}, {"type": "at", "data": {"qq": "10001"}}]
+    /// }))?;
+    /// let message = record.to_message();
+    /// assert_eq!(message.segments(), [Segment::text("你好 "), Segment::At("10001".into())]);
+    ///
+    /// let cq: MessageRecord = serde_json::from_value(serde_json::json!({"message": "早[CQ:face,id=178]"}))?;
+    /// assert_eq!(cq.to_message().segments(), [Segment::text("早"), Segment::Face("178".into())]);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn to_message(&self) -> Message {
+        match &self.message {
+            Value::Null => super::super::cq::parse(&self.raw_message),
+            carried => decode_message(carried),
+        }
+    }
+}
+
+/// A message carried in an answer (segment array, CQ string or one segment object) as a typed [`Message`],
+/// through the adapter's own decoders; anything else is logged once and reads as empty.
+pub(super) fn decode_message(value: &Value) -> Message {
+    match WireMessage::deserialize(value) {
+        Ok(wire) => wire.into_message(),
+        Err(_) if value.is_null() => Message::new(),
+        Err(e) => {
+            tracing::debug!(error = %e, "an answer carried a message in an unknown form; it reads as empty");
+            Message::new()
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct HistoryMessages {
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     messages: Vec<MessageRecord>,
 }
 
@@ -98,7 +140,7 @@ struct HistoryMessages {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ForwardMsg {
     /// The messages (go-cqhttp and NapCat call the list `messages`, the spec `message`).
-    #[serde(default, alias = "message", deserialize_with = "lenient::or_default")]
+    #[serde(default, alias = "message", deserialize_with = "serde_lenient::or_default")]
     pub messages: Vec<ForwardedMessage>,
 }
 
@@ -110,31 +152,57 @@ pub struct ForwardedMessage {
     #[serde(default)]
     pub sender: MessageSender,
     /// When it was sent (Unix seconds).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub time: i64,
-    /// go-cqhttp: the content as a CQ string (nested forwards: an array).
+    /// go-cqhttp: the content as a CQ string (nested forwards: an array); [`ForwardedMessage::to_message`]
+    /// decodes it.
     #[serde(default)]
     pub content: Option<Value>,
-    /// NapCat: the content as a segment array.
+    /// NapCat: the content as a segment array; [`ForwardedMessage::to_message`] decodes it.
     #[serde(default)]
     pub message: Option<Value>,
     /// NapCat: the message id.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub message_id: Option<i64>,
     /// Everything else the implementation sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+impl ForwardedMessage {
+    /// 消息内容 — the content as a typed [`Message`]: NapCat's [`message`](Self::message) segment array, else
+    /// go-cqhttp's [`content`](Self::content) (a CQ string, or an array of nodes for a nested forward). Both raw
+    /// fields stay as they arrived.
+    ///
+    /// ```
+    /// use qqbot::adapter::onebot::api::ForwardMsg;
+    /// let forward: ForwardMsg = serde_json::from_value(serde_json::json!({"messages": [
+    ///     {"content": "合并转发[CQ:image,file=a.jpg]", "sender": {"user_id": 10086, "nickname": "A"}}
+    /// ]}))?;
+    /// let message = forward.messages[0].to_message();
+    /// assert_eq!(message.plain_text(), "合并转发");
+    /// assert_eq!(message.segments()[1].kind(), "image");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn to_message(&self) -> Message {
+        match (&self.message, &self.content) {
+            (Some(message), _) if !message.is_null() => decode_message(message),
+            (_, Some(content)) => decode_message(content),
+            _ => Message::new(),
+        }
+    }
+}
+
 /// One conversation of `get_recent_contact` with its latest message (NapCat's camelCase keys).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecentContact {
-    /// The latest message (NapCat's own spelling: `lastestMsg`).
+    /// The latest message, raw (NapCat's own spelling: `lastestMsg`); [`RecentContact::latest_message`] decodes
+    /// it.
     #[serde(default, rename = "lastestMsg")]
     pub latest_msg: Value,
     /// The peer: a QQ number or group number.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub peer_uin: String,
     /// The peer's name.
     #[serde(default)]
@@ -143,13 +211,13 @@ pub struct RecentContact {
     #[serde(default)]
     pub remark: String,
     /// When the latest message was sent (Unix seconds).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub msg_time: i64,
     /// 1 private chat, 2 group.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub chat_type: i64,
     /// The latest message's NT id.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub msg_id: String,
     /// The latest sender's nickname.
     #[serde(default)]
@@ -159,21 +227,34 @@ pub struct RecentContact {
     pub send_member_name: String,
 }
 
+impl RecentContact {
+    /// The latest message as a typed record (its content through [`MessageRecord::to_message`]); `None` when
+    /// the implementation sent none (an empty object).
+    pub fn latest_message(&self) -> Option<MessageRecord> {
+        match &self.latest_msg {
+            Value::Object(fields) if !fields.is_empty() => serde_json::from_value(self.latest_msg.clone())
+                .inspect_err(|e| tracing::debug!(error = %e, "get_recent_contact: unreadable latest message"))
+                .ok(),
+            _ => None,
+        }
+    }
+}
+
 /// A page of who reacted with one emoji (`fetch_emoji_like`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmojiLikes {
     /// The users on this page.
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub emoji_likes_list: Vec<EmojiLiker>,
     /// The cursor for the next page.
     #[serde(default)]
     pub cookie: String,
     /// Whether this is the last page.
-    #[serde(default, deserialize_with = "lenient::boolean")]
+    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
     pub is_last_page: bool,
     /// Whether this is the first page.
-    #[serde(default, deserialize_with = "lenient::boolean")]
+    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
     pub is_first_page: bool,
 }
 
@@ -182,7 +263,7 @@ pub struct EmojiLikes {
 #[serde(rename_all = "camelCase")]
 pub struct EmojiLiker {
     /// The user's tiny id (QQ number on most builds).
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub tiny_id: String,
     /// The nickname.
     #[serde(default)]

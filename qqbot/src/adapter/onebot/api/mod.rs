@@ -24,7 +24,6 @@ mod error;
 mod files;
 mod groups;
 mod id;
-mod lenient;
 mod messages;
 mod napcat;
 mod params;

@@ -3,10 +3,11 @@
 use serde::Deserialize;
 
 use super::params::Params;
-use super::{Id, OneBotApi, OneBotApiError, SentMessage, lenient};
+use super::{Id, OneBotApi, OneBotApiError, SentMessage};
 use crate::api::Target;
 use crate::error::Result;
 use crate::message::{Message, Music, MusicKind, Segment};
+use crate::serde_lenient;
 
 /// An online status for [`OneBotApi::set_online_status`]: `status`, `ext_status` and `battery_status`, with
 /// NapCat's presets as constants.
@@ -71,7 +72,7 @@ impl MusicPlatform {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct AICharacter {
     /// The id to pass as `character`.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub character_id: String,
     /// The name shown.
     #[serde(default)]
@@ -86,9 +87,9 @@ pub struct AICharacter {
 
 #[derive(Deserialize)]
 struct CharacterGroup {
-    #[serde(default, rename = "type", deserialize_with = "lenient::string")]
+    #[serde(default, rename = "type", deserialize_with = "serde_lenient::string")]
     kind: String,
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     characters: Vec<AICharacter>,
 }
 

@@ -7,9 +7,10 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::params::Params;
-use super::{Id, OneBotApi, OneBotApiError, lenient, message_to_json};
+use super::{Id, OneBotApi, OneBotApiError, message_to_json};
 use crate::error::{Error, Result};
 use crate::message::{Media, Message, Segment};
+use crate::serde_lenient;
 
 /// The implementation's name and version (`get_version_info`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -32,10 +33,10 @@ pub struct VersionInfo {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Status {
     /// Logged in and connected to QQ.
-    #[serde(default, deserialize_with = "lenient::boolean")]
+    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
     pub online: bool,
     /// Working normally.
-    #[serde(default, deserialize_with = "lenient::boolean")]
+    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
     pub good: bool,
     /// Statistics (go-cqhttp: packets and messages counters; NapCat: `{}`).
     #[serde(default)]
@@ -52,7 +53,7 @@ pub struct Cookies {
     #[serde(default)]
     pub cookies: String,
     /// NapCat: the `bkn` (g_tk) value.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub bkn: Option<String>,
 }
 
@@ -63,7 +64,7 @@ pub struct Credentials {
     #[serde(default)]
     pub cookies: String,
     /// The CSRF token (NapCat `token`, the spec `csrf_token`).
-    #[serde(default, alias = "csrf_token", deserialize_with = "lenient::int")]
+    #[serde(default, alias = "csrf_token", deserialize_with = "serde_lenient::i64_or_zero")]
     pub token: i64,
 }
 
@@ -72,10 +73,10 @@ pub struct Credentials {
 #[serde(rename_all = "camelCase")]
 pub struct UinRange {
     /// The first number.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub min_uin: String,
     /// The last number.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub max_uin: String,
 }
 
@@ -86,13 +87,13 @@ pub struct Rkey {
     #[serde(default)]
     pub rkey: String,
     /// Seconds it stays valid.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub ttl: i64,
     /// When it was issued (Unix seconds).
-    #[serde(default, alias = "created_at", deserialize_with = "lenient::int")]
+    #[serde(default, alias = "created_at", deserialize_with = "serde_lenient::i64_or_zero")]
     pub time: i64,
     /// Which media it is for (`private` / `group`, or NT's numeric type).
-    #[serde(default, rename = "type", deserialize_with = "lenient::string")]
+    #[serde(default, rename = "type", deserialize_with = "serde_lenient::string")]
     pub kind: String,
 }
 
@@ -113,9 +114,9 @@ impl<'de> Deserialize<'de> for OcrResult {
         enum Wire {
             Blocks(Vec<OcrText>),
             Object {
-                #[serde(default, deserialize_with = "lenient::or_default")]
+                #[serde(default, deserialize_with = "serde_lenient::or_default")]
                 texts: Vec<OcrText>,
-                #[serde(default, deserialize_with = "lenient::opt_string")]
+                #[serde(default, deserialize_with = "serde_lenient::opt_string")]
                 language: Option<String>,
             },
         }
@@ -137,7 +138,7 @@ pub struct OcrText {
     #[serde(default)]
     pub confidence: Option<f64>,
     /// The corners of the block (`{x, y}` points).
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub coordinates: Vec<Value>,
 }
 
@@ -201,7 +202,7 @@ pub struct ModelVariant {
     #[serde(default)]
     pub model_show: String,
     /// Whether it needs a paid membership.
-    #[serde(default, deserialize_with = "lenient::boolean")]
+    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
     pub need_pay: bool,
 }
 
@@ -209,7 +210,7 @@ pub struct ModelVariant {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ClientDevice {
     /// The app id.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub app_id: i64,
     /// The device name.
     #[serde(default)]
@@ -267,7 +268,7 @@ impl QuickOperation {
 /// Answers of the form `{yes: bool}`.
 #[derive(Deserialize)]
 struct Yes {
-    #[serde(default, deserialize_with = "lenient::boolean")]
+    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
     yes: bool,
 }
 
@@ -339,7 +340,7 @@ impl OneBotApi {
     pub async fn get_csrf_token(&self) -> Result<i64> {
         #[derive(Deserialize)]
         struct Token {
-            #[serde(default, deserialize_with = "lenient::int")]
+            #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
             token: i64,
         }
         let token: Token = self.request("get_csrf_token", Params::new()).await?;
@@ -355,7 +356,7 @@ impl OneBotApi {
     pub async fn get_client_key(&self) -> Result<String> {
         #[derive(Deserialize)]
         struct Key {
-            #[serde(default, deserialize_with = "lenient::opt_string")]
+            #[serde(default, deserialize_with = "serde_lenient::opt_string")]
             clientkey: Option<String>,
         }
         let key: Key = self.request("get_clientkey", Params::new()).await?;
@@ -387,7 +388,7 @@ impl OneBotApi {
     pub async fn translate_en2zh<S: Into<String>>(&self, words: impl IntoIterator<Item = S>) -> Result<Vec<String>> {
         #[derive(Deserialize)]
         struct Words {
-            #[serde(default, deserialize_with = "lenient::or_default")]
+            #[serde(default, deserialize_with = "serde_lenient::or_default")]
             words: Vec<String>,
         }
         let words: Vec<Value> = words.into_iter().map(|w| Value::String(w.into())).collect();
@@ -428,7 +429,7 @@ impl OneBotApi {
         enum Wire {
             List(Vec<ClientDevice>),
             Object {
-                #[serde(default, deserialize_with = "lenient::or_default")]
+                #[serde(default, deserialize_with = "serde_lenient::or_default")]
                 clients: Vec<ClientDevice>,
             },
         }
@@ -443,7 +444,7 @@ impl OneBotApi {
     pub async fn check_url_safely(&self, url: &str) -> Result<i64> {
         #[derive(Deserialize)]
         struct Level {
-            #[serde(default, deserialize_with = "lenient::int")]
+            #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
             level: i64,
         }
         let level: Level = self.request("check_url_safely", Params::new().set("url", url)).await?;
@@ -459,7 +460,7 @@ impl OneBotApi {
     pub async fn get_word_slices(&self, content: &str) -> Result<Vec<String>> {
         #[derive(Deserialize)]
         struct Slices {
-            #[serde(default, deserialize_with = "lenient::or_default")]
+            #[serde(default, deserialize_with = "serde_lenient::or_default")]
             slices: Vec<String>,
         }
         let slices: Slices = self.request(".get_word_slices", Params::new().set("content", content)).await?;

@@ -4,14 +4,15 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::params::Params;
-use super::{Id, OneBotApi, lenient};
+use super::{Id, OneBotApi};
 use crate::error::Result;
+use crate::serde_lenient;
 
 /// The logged-in account (`get_login_info`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct LoginInfo {
     /// The bot's QQ number.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub user_id: i64,
     /// The bot's nickname.
     #[serde(default)]
@@ -22,31 +23,31 @@ pub struct LoginInfo {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct StrangerInfo {
     /// QQ 号.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub user_id: i64,
     /// 昵称.
     #[serde(default)]
     pub nickname: String,
     /// `male`, `female` or `unknown`.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub sex: String,
     /// 年龄.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub age: i64,
     /// QID.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub qid: Option<String>,
     /// NapCat: QQ 等级 (`qqLevel`); go-cqhttp sends `level`, see [`StrangerInfo::level`].
-    #[serde(default, rename = "qqLevel", deserialize_with = "lenient::opt_int")]
+    #[serde(default, rename = "qqLevel", deserialize_with = "serde_lenient::opt_i64")]
     pub qq_level: Option<i64>,
     /// 连续登录天数.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub login_days: Option<i64>,
     /// NapCat: 个性签名.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub long_nick: Option<String>,
     /// NapCat: your remark for the user.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
     pub remark: Option<String>,
     /// Everything else the implementation sent (`uid`, `reg_time`, `is_vip`, `vip_level`, `status` …).
     #[serde(flatten)]
@@ -69,19 +70,19 @@ impl StrangerInfo {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct FriendInfo {
     /// QQ 号.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub user_id: i64,
     /// 昵称.
     #[serde(default)]
     pub nickname: String,
     /// 备注.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub remark: String,
     /// NapCat: QQ level.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub level: Option<i64>,
     /// NapCat: the friend category.
-    #[serde(default, deserialize_with = "lenient::opt_int")]
+    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
     pub category_id: Option<i64>,
     /// Everything else the implementation sent (`sex`, `age`, `birthday_*`, `phone_num`, `email` …).
     #[serde(flatten)]
@@ -93,16 +94,16 @@ pub struct FriendInfo {
 #[serde(rename_all = "camelCase")]
 pub struct FriendCategory {
     /// The category id.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub category_id: i64,
     /// Its name.
     #[serde(default)]
     pub category_name: String,
     /// How many friends it holds.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub category_mb_count: i64,
     /// The friends.
-    #[serde(default, deserialize_with = "lenient::or_default")]
+    #[serde(default, deserialize_with = "serde_lenient::or_default")]
     pub buddy_list: Vec<FriendInfo>,
 }
 
@@ -110,13 +111,13 @@ pub struct FriendCategory {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct UnidirectionalFriend {
     /// QQ 号 (NapCat: `uin`).
-    #[serde(default, alias = "uin", deserialize_with = "lenient::int")]
+    #[serde(default, alias = "uin", deserialize_with = "serde_lenient::i64_or_zero")]
     pub user_id: i64,
     /// 昵称 (NapCat: `nick_name`).
     #[serde(default, alias = "nick_name")]
     pub nickname: String,
     /// Where the friendship came from.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub source: String,
 }
 
@@ -128,7 +129,7 @@ pub struct ProfileLike {
     #[serde(default)]
     pub uid: String,
     /// When it was read.
-    #[serde(default, deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "serde_lenient::string")]
     pub time: String,
     /// The bot's likes of others: `{userInfos, total_count, last_time, today_count}`.
     #[serde(default)]
@@ -142,10 +143,10 @@ pub struct ProfileLike {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub struct UserStatus {
     /// The status (10 online, 30 away, 40 invisible, 50 busy, 60 Q我吧, 70 do not disturb …).
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub status: i64,
     /// The extended status.
-    #[serde(default, deserialize_with = "lenient::int")]
+    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
     pub ext_status: i64,
 }
 

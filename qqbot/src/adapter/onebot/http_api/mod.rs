@@ -27,14 +27,16 @@ mod hooks;
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
+use super::protocol::frame::ActionResponse;
+use super::transport::http_api::{HttpApiClient, HttpFailure, MAX_ANSWER_BYTES};
 use super::{ActionCaller, OneBotApi};
 use crate::error::{Error, Result};
 use crate::event::Platform;
@@ -43,9 +45,6 @@ pub use error::{DownloadError, HttpApiError};
 pub use hooks::{HttpApiHooks, LogHooks};
 
 use download::{Download, safe_file_name};
-
-/// The largest action answer read into memory (a member list of a 3000-member group is a few MiB).
-const MAX_ANSWER_BYTES: usize = 64 << 20;
 
 /// The client's settings, with seed cqHttpApi's defaults. Reads from a TOML/JSON table too (every field optional).
 #[derive(Clone, Deserialize)]
@@ -114,27 +113,28 @@ impl HttpApiOptions {
 /// An HTTP client for a OneBot implementation's HTTP API (NapCat `httpServers`, go-cqhttp `http`), with
 /// background downloads and hooks. Cheap to clone; every clone shares the connection pool and hooks.
 ///
-/// It is an [`ActionCaller`], so [`HttpApi::api`] gives the whole typed [`OneBotApi`] over HTTP.
+/// It is an [`ActionCaller`], so [`HttpApi::api`] gives the whole typed [`OneBotApi`] over HTTP. Actions go
+/// through the same request path and envelope decoder as the adapter's HTTP API connections
+/// ([`HttpApiClient`]); this client adds the hooks and the downloads.
 #[derive(Clone)]
 pub struct HttpApi {
     inner: Arc<Inner>,
 }
 
 struct Inner {
+    /// The action path, shared with the adapter's HTTP API connections.
+    actions: HttpApiClient,
+    /// The connection pool, shared by actions and downloads.
     client: reqwest::Client,
-    base_url: String,
-    token: Option<String>,
     download_path: PathBuf,
     chunk_size: usize,
-    timeout: Duration,
     hooks: Box<dyn HttpApiHooks>,
-    self_id: OnceLock<String>,
 }
 
 impl std::fmt::Debug for HttpApi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpApi")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.actions.base())
             .field("download_path", &self.inner.download_path)
             .finish_non_exhaustive()
     }
@@ -177,20 +177,16 @@ impl HttpApi {
             .read_timeout(timeout)
             .build()
             .map_err(Error::adapter)?;
-        let self_id = OnceLock::new();
-        if let Some(id) = options.self_id.clone() {
-            let _ = self_id.set(id);
-        }
+        let base_url = options.resolved_base_url();
+        let actions =
+            HttpApiClient::with_client(client.clone(), &base_url, options.access_token, timeout, options.self_id);
         Ok(HttpApi {
             inner: Arc::new(Inner {
+                actions,
                 client,
-                base_url: options.resolved_base_url(),
-                token: options.access_token.filter(|t| !t.is_empty()),
                 download_path: options.download_path,
                 chunk_size: options.chunk_size.max(1),
-                timeout,
                 hooks: Box::new(hooks),
-                self_id,
             }),
         })
     }
@@ -202,7 +198,7 @@ impl HttpApi {
 
     /// The URL actions are posted under.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.actions.base()
     }
 
     /// The folder downloads are saved in.
@@ -214,7 +210,7 @@ impl HttpApi {
     /// [`ActionCaller::self_id`].
     pub async fn login(&self) -> Result<super::api::LoginInfo> {
         let info = self.api().get_login_info().await?;
-        let _ = self.inner.self_id.set(info.user_id.to_string());
+        self.inner.actions.learn_self_id(&info.user_id.to_string());
         Ok(info)
     }
 
@@ -322,82 +318,68 @@ impl HttpApi {
         // PyCqBot code passes actions as paths (`"/send_msg"`).
         let action = action.trim_start_matches('/');
         let hooks = self.inner.hooks.as_ref();
-        let url = format!("{}/{}", self.inner.base_url, action);
-        let mut request = self.inner.client.post(&url).json(&params).timeout(self.inner.timeout);
-        if let Some(token) = &self.inner.token {
-            request = request.bearer_auth(token);
-        }
-        let transport_error = |source: reqwest::Error| {
-            if source.is_timeout() {
-                HttpApiError::Timeout { action: action.to_owned(), after: self.inner.timeout }
-            } else if source.is_connect() {
-                HttpApiError::Connect { url: url.clone(), source }
-            } else {
-                HttpApiError::Transport { action: action.to_owned(), source }
+        let actions = &self.inner.actions;
+        let body = serde_json::to_vec(&params).map_err(Error::Json)?;
+        match actions.exchange(action, body, actions.timeout()).await {
+            Ok(response) if response.is_ok() => Ok(response.data),
+            Ok(response) => {
+                hooks.api_link_error(action, &response_json(&response));
+                response.into_result(action)
             }
-        };
-        let fail = |err: HttpApiError| {
-            hooks.api_link_run_error(action, &err);
-            match err {
-                HttpApiError::Timeout { after, .. } => Error::Timeout { action: action.to_owned(), after },
-                HttpApiError::Connect { .. } => {
-                    Error::Disconnected { platform: Platform::OneBot, self_id: self.self_id().to_owned() }
-                }
-                other => Error::adapter(other),
-            }
-        };
-
-        let mut response = request.send().await.map_err(|e| fail(transport_error(e)))?;
-        let status = response.status().as_u16();
-        let mut body = Vec::new();
-        while let Some(piece) = response.chunk().await.map_err(|e| fail(transport_error(e)))? {
-            if body.len() + piece.len() > MAX_ANSWER_BYTES {
-                let limit = format!("the answer exceeds {} MiB and was dropped", MAX_ANSWER_BYTES >> 20);
-                return Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: limit }));
-            }
-            body.extend_from_slice(&piece);
-        }
-        let answer: Value = match serde_json::from_slice(&body) {
-            Ok(answer) => answer,
-            Err(_) if matches!(status, 401 | 403) => {
-                return Err(fail(HttpApiError::Unauthorized { action: action.to_owned(), status }));
-            }
-            Err(_) if !(200..300).contains(&status) => {
-                let text = String::from_utf8_lossy(&body).chars().take(200).collect();
-                return Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: text }));
-            }
-            Err(source) => return Err(fail(HttpApiError::BadResponse { action: action.to_owned(), source })),
-        };
-        match answer.get("status").and_then(Value::as_str) {
-            // `ok` carries data; `async` (spec) was accepted with none. A void action may omit `data` (NapCat).
-            Some("ok") | Some("async") => Ok(match answer {
-                Value::Object(mut map) => map.remove("data").unwrap_or(Value::Null),
-                _ => Value::Null,
-            }),
-            Some(_) => {
-                hooks.api_link_error(action, &answer);
-                Err(api_error(action, &answer))
-            }
-            None if matches!(status, 401 | 403) => {
-                Err(fail(HttpApiError::Unauthorized { action: action.to_owned(), status }))
-            }
-            None => {
-                let text = answer.to_string().chars().take(200).collect();
-                Err(fail(HttpApiError::Status { action: action.to_owned(), status, body: text }))
+            Err(failure) => {
+                let err = link_error(action, actions.url(action), actions.timeout(), failure);
+                hooks.api_link_run_error(action, &err);
+                Err(match err {
+                    HttpApiError::Timeout { after, .. } => Error::Timeout { action: action.to_owned(), after },
+                    HttpApiError::Connect { .. } => {
+                        Error::Disconnected { platform: Platform::OneBot, self_id: self.self_id().to_owned() }
+                    }
+                    other => Error::adapter(other),
+                })
             }
         }
     }
 }
 
-/// A failed envelope as `Error::Api`, with the best human text the implementation gave.
-fn api_error(action: &str, answer: &Value) -> Error {
-    let code = answer.get("retcode").and_then(Value::as_i64).unwrap_or(-1);
-    let message = ["wording", "message", "msg"]
-        .iter()
-        .find_map(|k| answer.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
-        .unwrap_or("the implementation gave no reason")
-        .to_owned();
-    Error::Api { action: action.to_owned(), code, message }
+/// A request failure in this client's terms.
+fn link_error(action: &str, url: String, timeout: Duration, failure: HttpFailure) -> HttpApiError {
+    let action = action.to_owned();
+    match failure {
+        HttpFailure::Connect(source) => HttpApiError::Connect { url, source },
+        HttpFailure::Timeout => HttpApiError::Timeout { action, after: timeout },
+        HttpFailure::Transport(source) => HttpApiError::Transport { action, source },
+        HttpFailure::TooLarge { status } => HttpApiError::Status {
+            action,
+            status,
+            body: format!("the answer exceeds {} MiB and was dropped", MAX_ANSWER_BYTES >> 20),
+        },
+        HttpFailure::Unauthorized { status } => HttpApiError::Unauthorized { action, status },
+        HttpFailure::NotOneBot { parse: Some(source), .. } => HttpApiError::BadResponse { action, source },
+        HttpFailure::Status { status, body } | HttpFailure::NotOneBot { status, body, parse: None } => {
+            HttpApiError::Status { action, status, body }
+        }
+    }
+}
+
+/// A failed answer as JSON for [`HttpApiHooks::api_link_error`] (seed cqHttpApi hands the hook the error
+/// JSON): the envelope's fields, with the best error text as both `message` and `wording`.
+fn response_json(response: &ActionResponse) -> Value {
+    let mut json = Map::new();
+    json.insert("status".into(), Value::from(response.status.as_str()));
+    json.insert("retcode".into(), Value::from(response.retcode));
+    json.insert("data".into(), response.data.clone());
+    json.insert("message".into(), Value::from(response.message.as_str()));
+    json.insert("wording".into(), Value::from(response.message.as_str()));
+    if let Some(msg) = &response.msg {
+        json.insert("msg".into(), Value::from(msg.as_str()));
+    }
+    if let Some(echo) = &response.echo {
+        json.insert("echo".into(), echo.clone());
+    }
+    for (k, v) in &response.extra {
+        json.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    Value::Object(json)
 }
 
 impl ActionCaller for HttpApi {
@@ -406,6 +388,6 @@ impl ActionCaller for HttpApi {
     }
 
     fn self_id(&self) -> &str {
-        self.inner.self_id.get().map(String::as_str).unwrap_or("")
+        self.inner.actions.self_id()
     }
 }

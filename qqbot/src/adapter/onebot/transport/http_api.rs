@@ -1,4 +1,10 @@
 //! The HTTP API client: each action is `POST <api>/<action>` with a JSON body and the access token.
+//!
+//! This is the one HTTP request path of the OneBot adapter: [`HttpApiClient::exchange`] sends a request, reads
+//! the answer (bounded) and decodes the envelope once, with the adapter's own frame decoder. The adapter's HTTP
+//! API connections ([`HttpApiClient::call`]) and the go-cqhttp-style client
+//! ([`crate::adapter::onebot::http_api::HttpApi`], which adds hooks and downloads) both go through it and
+//! differ only in how they report failures.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -9,9 +15,49 @@ use tokio::time::Instant;
 
 use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
-use super::super::protocol::frame::{Frame, decode_frame};
+use super::super::protocol::frame::{ActionResponse, Frame, FrameError, decode_frame};
 use crate::error::{Error, Result};
 use crate::event::Platform;
+
+/// The largest action answer read into memory (a member list of a 3000-member group is a few MiB).
+pub(crate) const MAX_ANSWER_BYTES: usize = 64 << 20;
+
+/// Why one request got no OneBot answer (an answer with `status: "failed"` is an answer, not a failure here).
+#[derive(Debug)]
+pub(crate) enum HttpFailure {
+    /// Nothing accepted the connection.
+    Connect(reqwest::Error),
+    /// No complete answer within the timeout.
+    Timeout,
+    /// The request or the answer broke off.
+    Transport(reqwest::Error),
+    /// The answer was larger than [`MAX_ANSWER_BYTES`].
+    TooLarge {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// 401/403 without a OneBot answer: the access token was refused.
+    Unauthorized {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// An error status without a OneBot answer.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body, for the log.
+        body: String,
+    },
+    /// A success status, but the body is not a OneBot response.
+    NotOneBot {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body, for the log.
+        body: String,
+        /// The JSON error, when the body is not even JSON.
+        parse: Option<serde_json::Error>,
+    },
+}
 
 /// Calls actions over a OneBot implementation's HTTP API.
 #[derive(Debug)]
@@ -30,14 +76,41 @@ impl HttpApiClient {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| Error::config("[onebot] api", format!("cannot build the HTTP client: {e}")))?;
+        Ok(HttpApiClient::with_client(client, base, token, timeout, self_id))
+    }
+
+    /// A client over an existing connection pool (the go-cqhttp-style client shares its pool with downloads).
+    pub(crate) fn with_client(
+        client: reqwest::Client,
+        base: &str,
+        token: Option<String>,
+        timeout: Duration,
+        self_id: Option<String>,
+    ) -> Self {
         let cell = OnceLock::new();
         if let Some(id) = self_id.filter(|s| !s.is_empty()) {
             let _ = cell.set(id);
         }
-        Ok(HttpApiClient { base: base.trim_end_matches('/').to_owned(), token, client, timeout, self_id: cell })
+        let token = token.filter(|t| !t.is_empty());
+        HttpApiClient { base: base.trim_end_matches('/').to_owned(), token, client, timeout, self_id: cell }
     }
 
-    /// Records the account id learned from an event (the first one wins).
+    /// The URL actions are posted under, without a trailing `/`.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The URL of `action` (no token in it: the token goes in a header).
+    pub(crate) fn url(&self, action: &str) -> String {
+        format!("{}/{}", self.base, action)
+    }
+
+    /// How long one action may take.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Records the account id learned from an event or `get_login_info` (the first one wins).
     pub(crate) fn learn_self_id(&self, id: &str) {
         if !id.is_empty() {
             let _ = self.self_id.set(id.to_owned());
@@ -49,24 +122,15 @@ impl HttpApiClient {
     pub async fn call<P: Serialize + ?Sized>(&self, action: &str, params: &P) -> Result<serde_json::Value> {
         let body = serde_json::to_vec(params)
             .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
-        let url = format!("{}/{}", self.base, action);
         let deadline = Instant::now() + self.timeout;
         loop {
-            let mut req = self
-                .client
-                .post(&url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .timeout(deadline.saturating_duration_since(Instant::now()));
-            if let Some(t) = &self.token {
-                req = req.bearer_auth(t);
-            }
-            let resp = match req.send().await {
-                Ok(r) => r,
-                Err(e) if e.is_timeout() => {
-                    return Err(Error::Timeout { action: action.to_owned(), after: self.timeout });
-                }
-                Err(e) if e.is_connect() => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let failure = match self.exchange(action, body.clone(), left).await {
+                Ok(response) => return response.into_result(action),
+                Err(failure) => failure,
+            };
+            let reason = match failure {
+                HttpFailure::Connect(_) => {
                     if Instant::now() + Duration::from_millis(250) >= deadline {
                         return Err(Error::Disconnected {
                             platform: Platform::OneBot,
@@ -76,30 +140,70 @@ impl HttpApiClient {
                     tokio::time::sleep(Duration::from_millis(250)).await;
                     continue;
                 }
-                Err(e) => {
-                    return Err(Error::adapter(OneBotError::Http { action: action.to_owned(), reason: e.to_string() }));
+                HttpFailure::Timeout => return Err(Error::Timeout { action: action.to_owned(), after: self.timeout }),
+                HttpFailure::Unauthorized { status } | HttpFailure::Status { status, .. } => {
+                    return Err(Error::adapter(OneBotError::HttpStatus { action: action.to_owned(), status }));
                 }
+                HttpFailure::Transport(e) => e.to_string(),
+                HttpFailure::TooLarge { .. } => {
+                    format!("the answer exceeds {} MiB and was dropped", MAX_ANSWER_BYTES >> 20)
+                }
+                HttpFailure::NotOneBot { body, .. } => format!("the answer is not a OneBot response: {body:?}"),
             };
-            let status = resp.status();
-            let bytes = resp.bytes().await.map_err(|e| {
-                if e.is_timeout() {
-                    Error::Timeout { action: action.to_owned(), after: self.timeout }
-                } else {
-                    Error::adapter(OneBotError::Http { action: action.to_owned(), reason: e.to_string() })
-                }
-            })?;
-            let text = String::from_utf8_lossy(&bytes);
-            // NapCat answers most failures with HTTP 200 and a OneBot body; others use the status code.
-            return match decode_frame(&text) {
-                Ok(Frame::Response(r)) => r.into_result(action),
-                _ if !status.is_success() => {
-                    Err(Error::adapter(OneBotError::HttpStatus { action: action.to_owned(), status: status.as_u16() }))
-                }
-                _ => Err(Error::adapter(OneBotError::Http {
-                    action: action.to_owned(),
-                    reason: format!("the answer is not a OneBot response: {:?}", super::connection::preview(&text)),
-                })),
-            };
+            return Err(Error::adapter(OneBotError::Http { action: action.to_owned(), reason }));
+        }
+    }
+
+    /// One request: posts `body` to `action`, reads at most [`MAX_ANSWER_BYTES`] of the answer within
+    /// `timeout`, and decodes the envelope. NapCat answers most failures with HTTP 200 and a OneBot body, so a
+    /// OneBot body wins over the status code; others use the status code alone.
+    pub(crate) async fn exchange(
+        &self,
+        action: &str,
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> std::result::Result<ActionResponse, HttpFailure> {
+        let transport = |e: reqwest::Error| {
+            if e.is_timeout() {
+                HttpFailure::Timeout
+            } else if e.is_connect() {
+                HttpFailure::Connect(e)
+            } else {
+                HttpFailure::Transport(e)
+            }
+        };
+        let mut req = self
+            .client
+            .post(self.url(action))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .timeout(timeout);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let mut resp = req.send().await.map_err(transport)?;
+        let status = resp.status();
+        let mut bytes = Vec::new();
+        while let Some(piece) = resp.chunk().await.map_err(transport)? {
+            if bytes.len() + piece.len() > MAX_ANSWER_BYTES {
+                return Err(HttpFailure::TooLarge { status: status.as_u16() });
+            }
+            bytes.extend_from_slice(&piece);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let status = status.as_u16();
+        match decode_frame(&text) {
+            Ok(Frame::Response(response)) => Ok(response),
+            _ if matches!(status, 401 | 403) => Err(HttpFailure::Unauthorized { status }),
+            _ if !(200..300).contains(&status) => {
+                Err(HttpFailure::Status { status, body: super::connection::preview(&text) })
+            }
+            Err(FrameError::NotJson(e)) | Err(FrameError::BadField { error: e, .. }) => {
+                Err(HttpFailure::NotOneBot { status, body: super::connection::preview(&text), parse: Some(e) })
+            }
+            Ok(Frame::Event(_)) | Err(_) => {
+                Err(HttpFailure::NotOneBot { status, body: super::connection::preview(&text), parse: None })
+            }
         }
     }
 }
