@@ -205,6 +205,22 @@ impl FakeNapCat {
         self.http_addr.map(|a| format!("http://{a}")).unwrap_or_default()
     }
 
+    /// The go-cqhttp-style HTTP client aimed at this fake's HTTP API, with its token (HTTP mode): a
+    /// [`OneBotApi`](crate::adapter::onebot::OneBotApi) for tests and examples that call actions without running
+    /// an app, as `napcat.http_client()?.api()`.
+    pub fn http_client(&self) -> crate::Result<crate::adapter::onebot::http_api::HttpApi> {
+        if self.http_addr.is_none() {
+            return Err(crate::Error::config("FakeNapCat", "http_client() needs a fake made by FakeNapCat::http"));
+        }
+        crate::adapter::onebot::http_api::HttpApi::new(crate::adapter::onebot::http_api::HttpApiOptions {
+            base_url: Some(self.api_url()),
+            access_token: self.shared.options.token.clone(),
+            self_id: Some(self.self_id().to_string()),
+            timeout_secs: 10,
+            ..Default::default()
+        })
+    }
+
     /// The account it plays.
     pub fn self_id(&self) -> i64 {
         self.shared.options.self_id

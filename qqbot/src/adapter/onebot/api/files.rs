@@ -192,8 +192,17 @@ impl DownloadFile {
 /// Files: group file system, uploads, file URLs, cached media (`get_image`/`get_record`/`get_file`) and
 /// downloads performed by the implementation.
 ///
-/// ```no_run
-/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// ```
+/// # use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> qqbot::Result<()> {
+/// # let napcat = FakeNapCat::http(None, Options::default()).await?; // runs against the fake NapCat
+/// # let api = napcat.http_client()?.api();
+/// # napcat.answer("upload_group_file", Answer::OkNoData);
+/// # napcat.answer("get_group_root_files", Answer::Ok(json!({"files": [{"file_id": "/a-1", "file_name": "周报.pdf"}], "folders": []})));
+/// # napcat.answer("get_group_file_url", Answer::Ok(json!({"url": "https://example.com/a-1"})));
+/// # napcat.answer("download_file", Answer::Ok(json!({"file": "/napcat/temp/a.zip"})));
 /// use qqbot::adapter::onebot::api::DownloadFile;
 /// api.upload_group_file(123456789, "/data/report.pdf", "周报.pdf", None).await?;
 /// let root = api.get_group_root_files(123456789).await?;
@@ -202,7 +211,8 @@ impl DownloadFile {
 ///     println!("{} → {url}", file.file_name);
 /// }
 /// let local = api.download_file(DownloadFile::url("https://example.com/a.zip").name("a.zip")).await?;
-/// # let _ = local; Ok(()) }
+/// # assert_eq!(local, "/napcat/temp/a.zip");
+/// # Ok(()) }
 /// ```
 impl OneBotApi {
     /// 创建群文件文件夹 — creates a folder in the group's root (`create_group_file_folder`).

@@ -435,8 +435,15 @@ pub struct SignedMember {
 
 /// Groups: administration, information, members, honours, notices, essence messages, requests and sign-in.
 ///
-/// ```no_run
-/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// ```
+/// # use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> qqbot::Result<()> {
+/// # let napcat = FakeNapCat::http(None, Options::default()).await?; // runs against the fake NapCat
+/// # let api = napcat.http_client()?.api();
+/// # napcat.answer("get_group_member_list", Answer::Ok(json!([{"user_id": 10001, "level": "60"}])));
+/// # napcat.answer("get_group_honor_info", Answer::Ok(json!({"current_talkative": {"user_id": 10001, "nickname": "龙王"}})));
 /// use qqbot::adapter::onebot::api::HonorType;
 /// let info = api.get_group_info(123456789).await?;
 /// println!("{} ({}/{})", info.group_name, info.member_count, info.max_member_count);
@@ -446,7 +453,8 @@ pub struct SignedMember {
 /// if let Some(king) = honor.current_talkative {
 ///     api.post_group_msg(123456789, format!("今日龙王：{}", king.nickname)).await?;
 /// }
-/// # let _ = active; Ok(()) }
+/// # assert_eq!(active.len(), 1);
+/// # Ok(()) }
 /// ```
 impl OneBotApi {
     /// 踢出群成员 — removes a member, and refuses their future requests when `reject_add_request` (`set_group_kick`).

@@ -306,8 +306,14 @@ fn id_nodes<I: Into<Id>>(message_ids: impl IntoIterator<Item = I>) -> Message {
 /// Messages: sending (plain, ncatbot-style, files, forwards), recalling, fetching, history, read marks, emoji
 /// likes and pokes.
 ///
-/// ```no_run
-/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// ```
+/// # use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> qqbot::Result<()> {
+/// # let napcat = FakeNapCat::http(None, Options::default()).await?; // runs against the fake NapCat
+/// # let api = napcat.http_client()?.api();
+/// # napcat.answer("get_group_msg_history", Answer::Ok(json!({"messages": [{"message_id": 7, "message": "早"}]})));
 /// use qqbot::Message;
 /// use qqbot::adapter::onebot::api::{PostFile, PostMsg};
 /// let sent = api.post_group_msg(123456789, "你好").await?;
@@ -315,6 +321,7 @@ fn id_nodes<I: Into<Id>>(message_ids: impl IntoIterator<Item = I>) -> Message {
 /// api.post_private_file(10001, PostFile::image("https://example.com/cat.png")).await?;
 /// api.send_group_msg(123456789, Message::new().text("早上好 ").at_all()).await?;
 /// let history = api.get_group_msg_history(123456789, None, 20, false).await?;
+/// assert_eq!(history[0].to_message(), Message::new().text("早")); // 消息内容, typed
 /// api.send_group_forward_msg(123456789, history.iter().map(|m| m.message_id)).await?;
 /// # Ok(()) }
 /// ```

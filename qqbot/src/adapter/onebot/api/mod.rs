@@ -10,8 +10,11 @@
 //! files, uploads, cached media), users (account, friends, strangers, likes, requests), system (status, versions,
 //! credentials, OCR, quick operations) and NapCat extras (platform music, AI voice, online status, level search).
 //!
-//! ```no_run
-//! # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> qqbot::Result<()> {
+//! # let napcat = qqbot::testing::napcat::FakeNapCat::http(None, Default::default()).await?; // the fake NapCat
+//! # let api = napcat.http_client()?.api();
 //! use qqbot::adapter::onebot::api::PostMsg;
 //! // 发送 "你好呀" 并 @ QQ 号为 123456 的用户
 //! api.post_group_msg(123456789, PostMsg::text("你好呀").at(123456)).await?;
@@ -104,8 +107,13 @@ impl OneBotApi {
     /// 调用任意 API —— performs any action by name with raw JSON parameters and returns the response's raw
     /// `data`: the escape hatch for actions NapCat adds tomorrow.
     ///
-    /// ```no_run
-    /// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+    /// ```
+    /// # use qqbot::testing::napcat::{Answer, FakeNapCat};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> qqbot::Result<()> {
+    /// # let napcat = FakeNapCat::http(None, Default::default()).await?; // runs against the fake NapCat
+    /// # napcat.answer("get_group_signed_list", Answer::Ok(serde_json::json!({"users": []})));
+    /// # let api = napcat.http_client()?.api();
     /// let data = api.call("get_group_signed_list", serde_json::json!({ "group_id": 123 })).await?;
     /// println!("{data}");
     /// # Ok(()) }

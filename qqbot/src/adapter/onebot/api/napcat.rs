@@ -107,8 +107,16 @@ fn music_message(platform: MusicPlatform, id: Id) -> Message {
 
 /// NapCat extras: online status, platform music cards, collections, level search and AI voice.
 ///
-/// ```no_run
-/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// ```
+/// # use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> qqbot::Result<()> {
+/// # let napcat = FakeNapCat::http(None, Options::default()).await?; // runs against the fake NapCat
+/// # let api = napcat.http_client()?.api();
+/// # napcat.answer("set_online_status", Answer::OkNoData);
+/// # napcat.answer("get_ai_characters", Answer::Ok(json!([{"type": "推荐", "characters": [{"character_id": "lucy-voice-xueling", "character_name": "小雪"}]}])));
+/// # napcat.answer("get_ai_record", Answer::Ok(json!("https://example.com/voice.silk")));
 /// use qqbot::adapter::onebot::api::{MusicPlatform, OnlineStatus};
 /// api.set_online_status(OnlineStatus::BUSY).await?;
 /// let message_id = api.send_group_platform_music(123456789, MusicPlatform::NetEase, 28949129).await?;
@@ -118,7 +126,8 @@ fn music_message(platform: MusicPlatform, id: Id) -> Message {
 ///     println!("{url}");
 /// }
 /// let level = api.get_level_by_search(10001).await?;
-/// # let _ = (message_id, level); Ok(()) }
+/// # let _ = (message_id, level);
+/// # Ok(()) }
 /// ```
 impl OneBotApi {
     /// 设置在线状态 — sets the bot's online status (`set_online_status`).

@@ -275,8 +275,15 @@ struct Yes {
 /// System: versions, status, capability checks, credentials, OCR, translation, quick operations, restarts and
 /// caches.
 ///
-/// ```no_run
-/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// ```
+/// # use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> qqbot::Result<()> {
+/// # let napcat = FakeNapCat::http(None, Options::default()).await?; // runs against the fake NapCat
+/// # let api = napcat.http_client()?.api();
+/// # napcat.answer("ocr_image", Answer::Ok(json!([{"text": "合计 42 元", "confidence": 99}])));
+/// # napcat.answer("nc_get_packet_status", Answer::OkNoData);
 /// let version = api.get_version_info().await?;
 /// println!("{} {}", version.app_name, version.app_version);
 /// if api.can_send_image().await? {
@@ -286,7 +293,8 @@ struct Yes {
 ///     println!("{}", line.text);
 /// }
 /// let packet_backend_ok = api.nc_get_packet_status().await?;
-/// # let _ = packet_backend_ok; Ok(()) }
+/// # assert!(packet_backend_ok);
+/// # Ok(()) }
 /// ```
 impl OneBotApi {
     /// 获取版本信息 — the implementation's name and version (`get_version_info`).

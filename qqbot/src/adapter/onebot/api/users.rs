@@ -174,8 +174,14 @@ impl Sex {
 
 /// Users: the bot's own account and profile, friends, strangers, likes, friend requests and contact cards.
 ///
-/// ```no_run
-/// # async fn demo(api: qqbot::adapter::onebot::OneBotApi) -> qqbot::Result<()> {
+/// ```
+/// # use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
+/// # use serde_json::json;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> qqbot::Result<()> {
+/// # let napcat = FakeNapCat::http(None, Options::default()).await?; // runs against the fake NapCat
+/// # let api = napcat.http_client()?.api();
+/// # napcat.answer("set_qq_profile", Answer::Ok(json!({"result": 0, "errMsg": ""})));
 /// use qqbot::adapter::onebot::api::Sex;
 /// let me = api.get_login_info().await?;
 /// println!("logged in as {} ({})", me.nickname, me.user_id);
@@ -184,6 +190,7 @@ impl Sex {
 /// }
 /// api.set_qq_profile("彭彭", "咱好想和木子姐姐贴贴啊喵qwq", Sex::Unknown).await?;
 /// api.set_friend_add_request("1700000000", true, Some("彭彭")).await?;
+/// # assert_eq!(napcat.calls_of("send_like").len(), 1);
 /// # Ok(()) }
 /// ```
 impl OneBotApi {

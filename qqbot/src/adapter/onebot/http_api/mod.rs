@@ -1,23 +1,30 @@
 //! The go-cqhttp-style HTTP API client (PyCqBot's `cqHttpApi`): actions as `POST http://ip:port/<action>`,
 //! downloads to a local folder in the background, and overridable hooks.
 //!
-//! ```no_run
+//! ```
 //! use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiOptions};
 //!
-//! # async fn demo() -> qqbot::Result<()> {
-//! let client = HttpApi::new(HttpApiOptions {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> qqbot::Result<()> {
+//! # let napcat = qqbot::testing::napcat::FakeNapCat::http(None, Default::default()).await?;
+//! # let dir = std::env::temp_dir().join(format!("qqbot-doc-download-{}", std::process::id()));
+//! let options = HttpApiOptions {
 //!     port: 3000,
-//!     access_token: Some("secret".into()),
 //!     download_path: "./test_download".into(),
 //!     ..HttpApiOptions::default()
-//! })?;
+//! };
+//! # // Runs against the fake NapCat, downloading into a temporary folder.
+//! # let options = HttpApiOptions { base_url: Some(napcat.api_url()), download_path: dir.clone(), ..options };
+//! let client = HttpApi::new(options)?;
 //! let api = client.api(); // the whole typed OneBotApi over HTTP
 //! api.send_group_msg(123456789, "你好").await?;
 //!
-//! // 保存图片: resolved through get_image, downloaded in the background.
-//! client.download_img("A0D24D7417CDAE5EBD0BBCDF0296F2A2.jpg");
+//! // 保存图片: resolved through get_image, downloaded in the background; the hooks hear how it ended.
+//! let download = client.download_img("A0D24D7417CDAE5EBD0BBCDF0296F2A2.jpg");
+//! # let _ = download.finished().await; // the fake has no such picture: the hooks log the failure
 //! // Fire and forget; a failure still reaches the hooks.
 //! client.add("send_like", serde_json::json!({ "user_id": 10001, "times": 1 }));
+//! # let _ = std::fs::remove_dir_all(&dir);
 //! # Ok(()) }
 //! ```
 
@@ -154,7 +161,7 @@ enum HandleState {
 }
 
 impl DownloadHandle {
-    /// Waits for the download; yields the saved file's path. The hooks have been told either way.
+    /// 等待下载完成 — waits for the download; yields the saved file's path. The hooks have been told either way.
     pub async fn finished(self) -> Result<PathBuf, DownloadError> {
         match self.0 {
             HandleState::Running(task) => task.await.unwrap_or(Err(DownloadError::Aborted)),
@@ -206,7 +213,7 @@ impl HttpApi {
         &self.inner.download_path
     }
 
-    /// Asks the implementation who is logged in (`get_login_info`) and remembers the QQ number as
+    /// 登录 — asks the implementation who is logged in (`get_login_info`) and remembers the QQ number as
     /// [`ActionCaller::self_id`].
     pub async fn login(&self) -> Result<super::api::LoginInfo> {
         let info = self.api().get_login_info().await?;
