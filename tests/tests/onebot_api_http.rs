@@ -331,3 +331,42 @@ fn options_default_to_seed_values_and_never_print_the_token() {
     let parsed: HttpApiOptions = serde_json::from_value(json!({"port": 5700, "chunk_size": 4096})).unwrap();
     assert_eq!((parsed.port, parsed.chunk_size, parsed.ip.as_str()), (5700, 4096, "127.0.0.1"));
 }
+
+#[tokio::test]
+async fn both_http_clients_read_every_envelope_dialect_the_same_way() {
+    use qqbot::adapter::onebot::ActionCaller;
+    use qqbot::adapter::onebot::transport::http_api::HttpApiClient;
+
+    let napcat = fake_napcat().await;
+    let (client, _rx) = client_for(napcat.api_url());
+    let seed_client = client.api();
+    let adapter_client =
+        HttpApiClient::new(&napcat.api_url(), Some(TOKEN.into()), Duration::from_secs(5), None).unwrap();
+    // The dialects of the corpus: NapCat, a void NapCat answer, the spec's `async`, an answer with only `retcode`
+    // and `data`, go-cqhttp's `msg`, Lagrange's bare failure without any text.
+    let dialects = [
+        (ok(json!({"user_id": 1})), Ok(json!({"user_id": 1}))),
+        (json!({"status": "ok", "retcode": 0, "message": "", "wording": ""}), Ok(Value::Null)),
+        (json!({"status": "async", "retcode": 1, "data": null}), Ok(Value::Null)),
+        (json!({"retcode": 0, "data": [1, 2]}), Ok(json!([1, 2]))),
+        (
+            json!({"status": "failed", "retcode": 100, "msg": "GROUP_NOT_FOUND", "wording": "群聊不存在", "data": null}),
+            Err(100),
+        ),
+        (json!({"status": "failed", "retcode": 404, "data": null}), Err(404)),
+    ];
+    for (envelope, expected) in dialects {
+        napcat.answer_once("probe", Answer::Envelope(envelope.clone()));
+        let seed = seed_client.call("probe", json!({})).await;
+        napcat.answer_once("probe", Answer::Envelope(envelope.clone()));
+        let adapter = adapter_client.call_action("probe", json!({})).await;
+        for (name, got) in [("HttpApi", seed), ("HttpApiClient", adapter)] {
+            match (&got, &expected) {
+                (Ok(data), Ok(want)) => assert_eq!(data, want, "{name} read {envelope}"),
+                (Err(qqbot::Error::Api { code, .. }), Err(want)) => assert_eq!(code, want, "{name} read {envelope}"),
+                _ => panic!("{name} read {envelope} as {got:?}, expected {expected:?}"),
+            }
+        }
+    }
+    assert_eq!(napcat.take_queued_answers(), 0);
+}

@@ -97,6 +97,21 @@ fn table() -> Vec<Row> {
             }
         ),
         row!(
+            send_group_msg,
+            [call(
+                "send_group_msg",
+                json!({"group_id": 20002, "message": [{"type": "text", "data": {"text": "hi"}}]}),
+                corpus("action.response.failed-1200-timeout.napcat-1.6.json")
+            )],
+            |api| {
+                let err = api.send_group_msg(20002, "hi").await.expect_err("NapCat reported a send timeout");
+                assert!(
+                    matches!(&err, qqbot::Error::Api { code: 1200, message, .. } if message == "发送超时"),
+                    "{err:?}"
+                );
+            }
+        ),
+        row!(
             send_msg,
             [call(
                 "send_msg",
@@ -652,6 +667,22 @@ fn table() -> Vec<Row> {
                 let info = api.get_group_info(20002).await?;
                 assert_eq!((info.group_name.as_str(), info.member_count, info.max_member_count), ("测试群", 100, 500));
                 assert_eq!(info.group_all_shut, Some(0));
+            }
+        ),
+        row!(
+            get_group_info,
+            [call(
+                "get_group_info",
+                json!({"group_id": 1}),
+                corpus("synthesized/action.response.failed-gocq-100-group-not-found.json")
+            )],
+            |api| {
+                // A refusal arrives as a typed error with the implementation's retcode and wording.
+                let err = api.get_group_info(1).await.expect_err("the group does not exist");
+                assert!(
+                    matches!(&err, qqbot::Error::Api { code: 100, message, .. } if message == "群聊不存在"),
+                    "{err:?}"
+                );
             }
         ),
         row!(
