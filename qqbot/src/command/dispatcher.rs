@@ -67,7 +67,7 @@ impl Dispatcher {
         mut event_handlers: Vec<EventHandler>,
         app: Arc<AppState>,
         max_in_flight: usize,
-    ) -> Result<Self, regex::Error> {
+    ) -> Result<Self, aho_corasick::BuildError> {
         let matcher = Matcher::new(&commands)?;
         event_handlers.sort_by_key(|h| std::cmp::Reverse(h.priority));
         let max_in_flight = max_in_flight.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize)) as u32;
