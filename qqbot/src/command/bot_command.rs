@@ -4,8 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use super::trigger_regex::TriggerRegex;
+use futures_util::future::BoxFuture;
 
 use super::args::ArgSpec;
 use super::ctx::Ctx;
