@@ -16,7 +16,8 @@
 //! ```
 //!
 //! Without any of them it starts the console sandbox. The commands are the hello bot's (`examples/common`), plus
-//! `/whoami`, which calls the OneBot API.
+//! `/whoami`, which calls the OneBot API. `BENCH_COMMANDS=N` adds `N` more commands `/cmd0` … `/cmd{N-1}` at run
+//! time, the way a bot author adds commands from data (`bench/onebot_e2e.py` uses it for the scaling run).
 
 #[path = "common/hello_commands.rs"]
 mod hello_commands;
@@ -30,9 +31,25 @@ async fn whoami(ctx: Ctx) -> qqbot::Result<String> {
     Ok(format!("我是 {}（{}）", info["nickname"].as_str().unwrap_or("?"), info["user_id"]))
 }
 
+/// `/cmd0` … `/cmd{n-1}`, each answering its own number: commands added at run time through `App::command`.
+fn numbered_commands(mut app: App, n: u32) -> App {
+    for k in 0..n {
+        let reply = format!("cmd{k}");
+        app = app.command(BotCommand::new(format!("cmd{k}")).word(format!("/cmd{k}")).handler(move |_: Ctx| {
+            let reply = reply.clone();
+            async move { reply }
+        }));
+    }
+    app
+}
+
 fn main() -> qqbot::Result<()> {
     // One thread: per-event work is a few microseconds, and a single-threaded runtime spares the cross-thread
     // wake-ups (about 1.6× the throughput of a multi-threaded runtime on the shared 2-core bench machine).
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async { App::from_env()?.state(hello_commands::CheckIns::default()).run().await })
+    let extra = std::env::var("BENCH_COMMANDS").ok().and_then(|n| n.parse().ok()).unwrap_or(0);
+    runtime.block_on(async {
+        let app = App::from_env()?.state(hello_commands::CheckIns::default());
+        numbered_commands(app, extra).run().await
+    })
 }

@@ -152,8 +152,9 @@ impl App {
             shutdown: shutdown_rx.clone(),
             waiters: Default::default(),
         });
-        let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight)
-            .map_err(|e| Error::config("commands", format!("a command's regex does not compile: {e}")))?;
+        let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight).map_err(|e| {
+            Error::config("commands", format!("the words that match anywhere do not build an index: {e}"))
+        })?;
         let config = Arc::new(self.config);
         let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
         Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config })

@@ -95,13 +95,9 @@ pub mod __private {
     pub use regex::Regex;
     pub use std::sync::Arc;
 
-    /// Compiles a regex the macro already validated.
-    pub fn regex(pattern: &str) -> Regex {
-        match Regex::new(pattern) {
-            Ok(r) => r,
-            // The macro compiled this pattern during expansion with the same crate, so it cannot fail here.
-            Err(e) => unreachable!("regex validated at compile time failed: {e}"),
-        }
+    /// A regex the macro already validated, compiled when a message first needs it.
+    pub fn regex(pattern: &str) -> crate::command::TriggerRegex {
+        crate::command::TriggerRegex::validated(pattern)
     }
 
     /// The text after the command word, for the argument parser.

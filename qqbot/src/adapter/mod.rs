@@ -64,6 +64,11 @@ impl EventSink {
         self.dispatcher.dispatch(bot, event).await
     }
 
+    /// Hands an event over if that needs no waiting; gives it back when `max_in_flight` events are in flight.
+    pub fn try_dispatch(&self, bot: Arc<dyn Bot>, event: Event) -> Result<DispatchHandle, (Arc<dyn Bot>, Event)> {
+        self.dispatcher.try_dispatch(bot, event)
+    }
+
     /// Waits until no event is being handled.
     pub async fn idle(&self) {
         self.dispatcher.idle().await

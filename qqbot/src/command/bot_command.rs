@@ -4,8 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use super::trigger_regex::TriggerRegex;
 use futures_util::future::BoxFuture;
-use regex::Regex;
 
 use super::args::ArgSpec;
 use super::ctx::Ctx;
@@ -66,8 +66,8 @@ pub struct BotCommand {
     pub name: String,
     /// Words that trigger it (seed 003's `command`); mutually exclusive with `regex`.
     pub words: Vec<String>,
-    /// Regexes that trigger it, searched anywhere in the treated text.
-    pub regex: Vec<Regex>,
+    /// Regexes that trigger it, searched anywhere in the treated text (compiled when a message first needs them).
+    pub regex: Vec<TriggerRegex>,
     /// How the words match.
     pub matching: WordMatch,
     /// The handler.
@@ -101,7 +101,7 @@ impl fmt::Debug for BotCommand {
         f.debug_struct("BotCommand")
             .field("name", &self.name)
             .field("words", &self.words)
-            .field("regex", &self.regex.iter().map(Regex::as_str).collect::<Vec<_>>())
+            .field("regex", &self.regex.iter().map(TriggerRegex::as_str).collect::<Vec<_>>())
             .field("matching", &self.matching)
             .field("treat", &self.treat)
             .field("at", &self.at)
@@ -151,9 +151,9 @@ impl BotCommand {
         self
     }
 
-    /// Adds a trigger regex.
-    pub fn regex(mut self, regex: Regex) -> Self {
-        self.regex.push(regex);
+    /// Adds a trigger regex: a compiled [`regex::Regex`], or a [`TriggerRegex`] compiled on first use.
+    pub fn regex(mut self, regex: impl Into<TriggerRegex>) -> Self {
+        self.regex.push(regex.into());
         self
     }
 

@@ -67,7 +67,7 @@ impl Dispatcher {
         mut event_handlers: Vec<EventHandler>,
         app: Arc<AppState>,
         max_in_flight: usize,
-    ) -> Result<Self, regex::Error> {
+    ) -> Result<Self, aho_corasick::BuildError> {
         let matcher = Matcher::new(&commands)?;
         event_handlers.sort_by_key(|h| std::cmp::Reverse(h.priority));
         let max_in_flight = max_in_flight.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize)) as u32;
@@ -89,12 +89,35 @@ impl Dispatcher {
     /// Hands an event over for handling. Waits while `max_in_flight` events are being handled (back-pressure),
     /// then returns at once; the handlers run in their own task.
     pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
+        let Ok(permit) = self.permits.clone().acquire_owned().await else {
+            let settle = Arc::new(Settle::default());
+            settle.fire();
+            return DispatchHandle { settle };
+        };
+        self.spawn_handling(permit, bot, event)
+    }
+
+    /// Hands an event over only if that needs no waiting (fewer than `max_in_flight` events in flight); gives it
+    /// back otherwise, so the caller can queue it.
+    pub fn try_dispatch(
+        self: &Arc<Self>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> Result<DispatchHandle, (Arc<dyn Bot>, Event)> {
+        match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => Ok(self.spawn_handling(permit, bot, event)),
+            Err(_) => Err((bot, event)),
+        }
+    }
+
+    fn spawn_handling(
+        self: &Arc<Self>,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> DispatchHandle {
         let settle = Arc::new(Settle::default());
         let handle = DispatchHandle { settle: settle.clone() };
-        let Ok(permit) = self.permits.clone().acquire_owned().await else {
-            settle.fire();
-            return handle;
-        };
         let this = self.clone();
         tokio::spawn(async move {
             this.handle(bot, event, Some(settle.clone())).await;

@@ -10,6 +10,7 @@ mod dispatcher;
 mod extract;
 mod matcher;
 mod reply;
+mod trigger_regex;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};
 pub use bot_command::{
@@ -24,6 +25,7 @@ pub use extract::{
     Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, State, Text, ViaArg, ViaCtx, ViaEvent,
 };
 pub use reply::{HandlerOutput, IntoReply, ShortCircuitOutput};
+pub use trigger_regex::TriggerRegex;
 
 use crate::i18n::{Lang, Text as I18nText};
 

@@ -145,7 +145,10 @@ async fn connect(
             .map_err(|_| "the token has characters a header cannot carry".to_owned())?;
         request.headers_mut().insert("Authorization", value);
     }
-    crate::tls::install_crypto_provider();
+    if request.uri().scheme_str() == Some("wss") {
+        // Only TLS needs the provider; a plain `ws://` link does not load rustls at all.
+        crate::tls::install_crypto_provider();
+    }
     let config = connection::ws_config(fwd.max_frame);
     let connecting = tokio_tungstenite::connect_async_tls_with_config(request, Some(config), true, None);
     match tokio::time::timeout(fwd.connect_timeout, connecting).await {
