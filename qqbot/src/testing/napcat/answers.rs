@@ -124,3 +124,31 @@ pub(crate) fn envelope(answer: &Answer, echo: Option<&Value>) -> Option<Value> {
     }
     Some(Value::Object(o))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::napcat::{FakeNapCat, Options};
+
+    #[test]
+    fn one_shot_answers_come_first_in_order_then_the_set_one() {
+        let napcat = FakeNapCat::with(Options::default());
+        napcat.answer("get_status", Answer::OkNoData);
+        napcat.answer_once("get_status", Answer::Ok(json!(1)));
+        napcat.answer_once("get_status", Answer::Ok(json!(2)));
+        let next = || answer(&napcat.shared, "get_status", &json!({}));
+        assert_eq!((next(), next(), next()), (Answer::Ok(json!(1)), Answer::Ok(json!(2)), Answer::OkNoData));
+        napcat.answer_once("delete_msg", Answer::Silent);
+        assert_eq!(napcat.take_queued_answers(), 1);
+        assert_eq!(answer(&napcat.shared, "delete_msg", &json!({})), Answer::OkNoData, "the default again");
+    }
+
+    #[test]
+    fn a_recorded_envelope_is_sent_verbatim_with_the_calls_echo() {
+        let recorded = json!({"status": "failed", "retcode": 100, "msg": "GROUP_NOT_FOUND", "echo": "42"});
+        let sent = envelope(&Answer::Envelope(recorded.clone()), Some(&json!(7)));
+        assert_eq!(sent, Some(json!({"status": "failed", "retcode": 100, "msg": "GROUP_NOT_FOUND", "echo": 7})));
+        assert_eq!(envelope(&Answer::Envelope(recorded.clone()), None), Some(recorded));
+        assert_eq!(envelope(&Answer::Envelope(json!("garbage")), Some(&json!(7))), Some(json!("garbage")));
+    }
+}
