@@ -1,10 +1,10 @@
 //! The HTTP API client: each action is `POST <api>/<action>` with a JSON body and the access token.
 //!
-//! This is the one HTTP request path of the OneBot adapter: [`HttpApiClient::exchange`] sends a request, reads
-//! the answer (bounded) and decodes the envelope once, with the adapter's own frame decoder. The adapter's HTTP
-//! API connections ([`HttpApiClient::call`]) and the go-cqhttp-style client
-//! ([`crate::adapter::onebot::http_api::HttpApi`], which adds hooks and downloads) both go through it and
-//! differ only in how they report failures.
+//! This is the one HTTP request path of the OneBot adapter: one exchange sends a request, reads the answer
+//! (bounded) and decodes the envelope once, with the adapter's own frame decoder. The adapter's HTTP API
+//! connections ([`HttpApiClient::call`]) and the go-cqhttp-style client
+//! ([`crate::adapter::onebot::http_api::HttpApi`], which adds hooks and downloads) both go through it and differ
+//! only in how they report failures.
 
 use std::sync::OnceLock;
 use std::time::Duration;
