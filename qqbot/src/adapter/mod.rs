@@ -14,7 +14,7 @@ use futures_util::future::BoxFuture;
 use tokio::sync::watch;
 
 use crate::api::Bot;
-use crate::command::{DispatchHandle, Dispatcher};
+use crate::command::{Busy, DispatchHandle, Dispatcher};
 use crate::config::Config;
 use crate::error::Result;
 use crate::event::Event;
@@ -65,7 +65,7 @@ impl EventSink {
     }
 
     /// Hands an event over if that needs no waiting; gives it back when `max_in_flight` events are in flight.
-    pub fn try_dispatch(&self, bot: Arc<dyn Bot>, event: Event) -> Result<DispatchHandle, (Arc<dyn Bot>, Event)> {
+    pub fn try_dispatch(&self, bot: Arc<dyn Bot>, event: Event) -> Result<DispatchHandle, Box<Busy>> {
         self.dispatcher.try_dispatch(bot, event)
     }
 

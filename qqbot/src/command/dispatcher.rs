@@ -61,6 +61,15 @@ pub(crate) fn dispatch_order(commands: &mut [Arc<BotCommand>]) {
     commands.sort_by_key(|c| (std::cmp::Reverse(c.priority), c.words.is_empty()));
 }
 
+/// An event the dispatcher could not take without waiting, handed back by [`Dispatcher::try_dispatch`].
+#[derive(Debug)]
+pub struct Busy {
+    /// The account it arrived on.
+    pub bot: Arc<dyn Bot>,
+    /// The event.
+    pub event: Event,
+}
+
 impl Dispatcher {
     pub(crate) fn new(
         commands: Vec<Arc<BotCommand>>,
@@ -98,15 +107,11 @@ impl Dispatcher {
     }
 
     /// Hands an event over only if that needs no waiting (fewer than `max_in_flight` events in flight); gives it
-    /// back otherwise, so the caller can queue it.
-    pub fn try_dispatch(
-        self: &Arc<Self>,
-        bot: Arc<dyn Bot>,
-        event: Event,
-    ) -> Result<DispatchHandle, (Arc<dyn Bot>, Event)> {
+    /// back otherwise (boxed: the busy path is the rare one), so the caller can queue it.
+    pub fn try_dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> Result<DispatchHandle, Box<Busy>> {
         match self.permits.clone().try_acquire_owned() {
             Ok(permit) => Ok(self.spawn_handling(permit, bot, event)),
-            Err(_) => Err((bot, event)),
+            Err(_) => Err(Box::new(Busy { bot, event })),
         }
     }
 

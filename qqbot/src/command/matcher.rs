@@ -202,7 +202,7 @@ mod tests {
     }
 
     fn hits(m: &Matcher, c: &[Arc<BotCommand>], text: &str) -> Vec<(u32, usize)> {
-        m.candidates(text, c).into_iter().map(|c| (c.cmd, c.args_start)).collect()
+        m.candidates(text, c).map(|c| (c.cmd, c.args_start)).collect()
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use bot_command::{
 pub(crate) use ctx::AppState;
 pub use ctx::Ctx;
 pub(crate) use dispatcher::dispatch_order;
-pub use dispatcher::{DispatchHandle, Dispatcher};
+pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
 pub use extract::{
     Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, State, Text, ViaArg, ViaCtx, ViaEvent,
 };

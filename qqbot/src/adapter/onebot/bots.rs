@@ -79,7 +79,7 @@ impl Delivery {
             // The common case: no backlog, so skip the queue and the extra task hop (lower latency).
             match self.sink.try_dispatch(bot, event) {
                 Ok(_) => return,
-                Err(item) => item,
+                Err(busy) => (busy.bot, busy.event),
             }
         } else {
             (bot, event)
