@@ -58,6 +58,7 @@ where
 }
 
 /// A list of strings from an array of strings or numbers; empty for null, absent or anything else.
+#[cfg_attr(not(feature = "official"), allow(dead_code))] // only the official model reads these
 pub(crate) fn vec_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
         Some(Value::Array(items)) => {
@@ -68,6 +69,7 @@ pub(crate) fn vec_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>,
 }
 
 /// A list of unsigned integers (shard pairs) from numbers or numeric strings.
+#[cfg_attr(not(feature = "official"), allow(dead_code))] // only the official model reads these
 pub(crate) fn vec_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
         Some(Value::Array(items)) => items.iter().filter_map(value_i64).filter_map(|i| u32::try_from(i).ok()).collect(),

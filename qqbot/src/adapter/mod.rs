@@ -5,6 +5,7 @@
 //! code of each adapter, so a new transport never touches the protocol.
 
 pub mod console;
+#[cfg(feature = "official")]
 pub mod official;
 pub mod onebot;
 
@@ -108,8 +109,16 @@ pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
     if let Some(onebot) = onebot::OneBotAdapter::from_config(config)? {
         adapters.push(Box::new(onebot));
     }
+    #[cfg(feature = "official")]
     for official in official::OfficialAdapter::all_from_config(config)? {
         adapters.push(Box::new(official));
+    }
+    #[cfg(not(feature = "official"))]
+    if config.section::<toml::Value>("official")?.is_some() || std::env::var_os("QQBOT_APPID").is_some() {
+        return Err(crate::Error::config(
+            "[official]",
+            "this program was built without qqbot's `official` feature; enable it in Cargo.toml to use the official platform",
+        ));
     }
     Ok(adapters)
 }

@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! [session]
-//! backend = "sqlite"               # "memory" | "sqlite" (the default) | "redis"
+//! backend = "sqlite"               # "memory" | "sqlite" (the default) | "redis" (each store is a cargo feature)
 //! path = "data/sessions.db"        # sqlite: the database file (default: <bot.data_dir>/sessions.db)
 //! sync = "normal"                  # sqlite: "normal" (survives the bot crashing) | "full" (also power cuts)
 //! url = "redis://127.0.0.1:6379/0" # redis: the server
@@ -14,16 +14,13 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::store::SqliteSync;
-
 /// Where sessions are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SessionBackend {
-    /// In memory: lost on restart.
+    /// In memory: lost on restart (the default when qqbot is built without its `sqlite` feature).
     Memory,
-    /// A SQLite file under the bot's data folder: the default.
-    #[default]
+    /// A SQLite file under the bot's data folder: the default (qqbot's `sqlite` feature, on by default).
     Sqlite,
     /// A Redis server, shared by several bot processes.
     Redis,
@@ -48,10 +45,16 @@ pub struct SessionConfig {
     pub gc_interval_ms: u64,
 }
 
+impl Default for SessionBackend {
+    fn default() -> Self {
+        if cfg!(feature = "sqlite") { SessionBackend::Sqlite } else { SessionBackend::Memory }
+    }
+}
+
 impl Default for SessionConfig {
     fn default() -> Self {
         SessionConfig {
-            backend: SessionBackend::Sqlite,
+            backend: SessionBackend::default(),
             path: None,
             sync: SqliteSync::Normal,
             url: None,
@@ -59,4 +62,17 @@ impl Default for SessionConfig {
             gc_interval_ms: 500,
         }
     }
+}
+
+/// How hard SQLite works to keep a commit when the machine (not just the bot) crashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// WAL with `synchronous = NORMAL`: a commit survives the bot crashing or being killed; a power cut may
+    /// lose the last moments. Commits take microseconds, so they run inline.
+    #[default]
+    Normal,
+    /// `synchronous = FULL`: every commit is flushed to the disk (milliseconds each); they run off the async
+    /// worker threads.
+    Full,
 }

@@ -57,6 +57,7 @@ pub enum SessionError {
 }
 
 impl SessionError {
+    #[cfg(any(feature = "sqlite", feature = "redis"))]
     pub(crate) fn backend(backend: &'static str, err: impl std::fmt::Display) -> Self {
         SessionError::Backend { backend, message: err.to_string() }
     }

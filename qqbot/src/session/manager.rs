@@ -18,7 +18,11 @@ use super::object::{SessionObject, read_field, to_json};
 use super::options::SessionOptions;
 use super::record::{Origin, SessionRecord};
 use super::scope::{SessionFilter, SessionId, SessionStatus};
-use super::store::{Change, MemoryStore, RedisStore, SessionStore, SqliteStore};
+#[cfg(feature = "redis")]
+use super::store::RedisStore;
+#[cfg(feature = "sqlite")]
+use super::store::SqliteStore;
+use super::store::{Change, MemoryStore, SessionStore};
 use crate::api::{Bot, Target};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -168,11 +172,13 @@ impl SessionManager {
     }
 
     /// A manager keeping sessions in the SQLite file at `path`.
+    #[cfg(feature = "sqlite")]
     pub fn sqlite(path: impl Into<std::path::PathBuf>) -> Self {
         SessionManager::new(SqliteStore::new(path))
     }
 
     /// A manager keeping sessions in Redis at `url`, keys under `prefix`.
+    #[cfg(feature = "redis")]
     pub fn redis(url: &str, prefix: &str) -> Result<Self> {
         Ok(SessionManager::new(RedisStore::new(url, prefix)?))
     }
@@ -183,15 +189,27 @@ impl SessionManager {
         let section: SessionConfig = config.section("session")?.unwrap_or_default();
         let store: Box<dyn SessionStore> = match section.backend {
             SessionBackend::Memory => Box::new(MemoryStore::new()),
+            #[cfg(feature = "sqlite")]
             SessionBackend::Sqlite => {
                 let path = section.path.clone().unwrap_or_else(|| config.bot.data_dir.join("sessions.db"));
                 Box::new(SqliteStore::new(path).sync(section.sync))
             }
+            #[cfg(feature = "redis")]
             SessionBackend::Redis => {
                 let url = section.url.as_deref().ok_or_else(|| {
                     Error::config("[session]", "backend = \"redis\" needs url = \"redis://host:6379/0\"")
                 })?;
                 Box::new(RedisStore::new(url, &section.prefix).map_err(|e| Error::config("[session]", e.to_string()))?)
+            }
+            #[allow(unreachable_patterns)]
+            missing => {
+                let feature = if missing == SessionBackend::Redis { "redis" } else { "sqlite" };
+                return Err(Error::config(
+                    "[session]",
+                    format!(
+                        "backend = \"{feature}\" needs qqbot's `{feature}` feature; enable it in Cargo.toml or choose backend = \"memory\""
+                    ),
+                ));
             }
         };
         Ok(SessionManagerBuilder {

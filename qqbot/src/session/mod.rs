@@ -64,7 +64,11 @@ pub use object::SessionObject;
 pub use options::SessionOptions;
 pub use record::SessionRecord;
 pub use scope::{Scope, SessionFilter, SessionId, SessionStatus};
-pub use store::{Change, MemoryStore, Modify, RedisStore, SessionStore, SqliteStore, SqliteSync, StoreFuture};
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
+#[cfg(feature = "sqlite")]
+pub use store::SqliteStore;
+pub use store::{Change, MemoryStore, Modify, SessionStore, SqliteSync, StoreFuture};
 
 pub(crate) use conversation::{ConversationSlot, Offer, Waiters};
 

@@ -15,6 +15,7 @@
 //! module, for adapter tests over loopback.
 
 pub mod napcat;
+#[cfg(feature = "official")]
 pub mod official;
 mod recording_bot;
 

@@ -3,12 +3,17 @@
 //! processes).
 
 mod memory;
+#[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use crate::session::config::SqliteSync;
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
 pub use redis::RedisStore;
-pub use sqlite::{SqliteStore, SqliteSync};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use futures_util::future::BoxFuture;
 

@@ -5,27 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use serde::Deserialize;
 
 use super::{Change, Modify, SessionStore, StoreFuture};
+use crate::session::config::SqliteSync;
 use crate::session::error::SessionError;
 use crate::session::record::SessionRecord;
 use crate::session::scope::{Scope, SessionFilter, SessionId};
 
 const BACKEND: &str = "sqlite";
-
-/// How hard SQLite works to keep a commit when the machine (not just the bot) crashes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SqliteSync {
-    /// WAL with `synchronous = NORMAL`: a commit survives the bot crashing or being killed; a power cut may
-    /// lose the last moments. Commits take microseconds, so they run inline.
-    #[default]
-    Normal,
-    /// `synchronous = FULL`: every commit is flushed to the disk (milliseconds each); they run off the async
-    /// worker threads.
-    Full,
-}
 
 /// Sessions in one SQLite database file, opened on first use.
 #[derive(Debug)]
