@@ -67,7 +67,7 @@ fn segments(c: &mut Criterion) {
     let mut group = c.benchmark_group("onebot_message");
     group.throughput(Throughput::Elements(1));
     let parsed = cq::parse(CQ_MIXED);
-    assert_eq!(parsed.len(), 6, "{parsed:?}");
+    assert_eq!(parsed.len(), 5, "{parsed:?}");
     group.bench_function("cq_parse", |b| b.iter(|| cq::parse(black_box(CQ_MIXED))));
     group.bench_function("cq_to_string", |b| b.iter(|| cq::to_string(black_box(&parsed))));
     let array = r#"[{"type":"reply","data":{"id":"1599724187"}},{"type":"at","data":{"qq":"1977970939"}},{"type":"text","data":{"text":" 看这个"}},{"type":"image","data":{"summary":"","file":"A1B2.jpg","sub_type":0,"url":"https://multimedia.nt.qq.com.cn/download?appid=1407&fileid=abc","file_size":"52731"}}]"#;
