@@ -4,13 +4,13 @@ use std::any::Any;
 use std::sync::{Arc, Mutex};
 
 use futures_util::future::BoxFuture;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use tokio::sync::oneshot;
 
 use super::OneBotApi;
 use super::caller::ActionCaller;
 use super::link::WsLink;
-use super::protocol::segment::MessageRef;
+use super::protocol::send::{NumId, SendRequest};
 use super::transport::http_api::HttpApiClient;
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
@@ -88,50 +88,14 @@ impl OneBotBot {
 
     /// Sends `message` to a group or a user; returns the message id.
     pub async fn send_message(&self, target: &Target, message: &Message) -> Result<String> {
-        let (action, params) = match target {
-            Target::Group(id) => (
-                "send_group_msg",
-                SendParams { group_id: Some(NumId(id)), user_id: None, message: MessageRef(message) },
-            ),
-            Target::Private(id) => (
-                "send_private_msg",
-                SendParams { group_id: None, user_id: Some(NumId(id)), message: MessageRef(message) },
-            ),
-            other => {
-                return Err(Error::Unsupported {
-                    platform: Platform::OneBot,
-                    what: format!("sending to {other} (guild channels and DMs)"),
-                });
-            }
-        };
-        let data = self.call(action, &params).await?;
+        let request = SendRequest::new(target, message)?;
+        let data = self.call(request.action(), &request).await?;
         Ok(match data.get("message_id") {
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(serde_json::Value::Number(n)) => n.to_string(),
             _ => String::new(),
         })
     }
-}
-
-/// An id param: a number when it is one (what every implementation accepts), else a string.
-struct NumId<'a>(&'a str);
-
-impl Serialize for NumId<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        match self.0.parse::<i64>() {
-            Ok(n) => s.serialize_i64(n),
-            Err(_) => s.serialize_str(self.0),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct SendParams<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    group_id: Option<NumId<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_id: Option<NumId<'a>>,
-    message: MessageRef<'a>,
 }
 
 #[derive(Serialize)]

@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 use super::id::Id;
 use super::segment::WireMessage;
 
-/// A map key, borrowed from the frame when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+/// A map key, borrowed from the frame when it has no escapes. (`Cow<str>`'s own `Deserialize` always copies.)
+pub(super) struct Key<'de>(pub(super) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -1,9 +1,12 @@
 //! Frames on the wire: what arrives (an event or an action response), decoded once; and action requests.
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::event::OneBotEvent;
+use super::event::{Key, OneBotEvent};
 use super::segment::WireMessage;
 use crate::error::Error;
 
@@ -38,7 +41,16 @@ pub enum FrameError {
 
 /// Decodes one frame. Events and responses share one pass; only a frame with an oddly typed field is parsed a
 /// second time (into raw JSON, so nothing is lost).
+///
+/// A frame whose first key is one of a plain action response's (the answer to every reply the bot sends) is first
+/// read as one, which skips the event's field table and the `extra` map; anything that is not exactly such a
+/// response takes the general path below, so the result is the same either way.
 pub fn decode_frame(text: &str) -> Result<Frame, FrameError> {
+    if first_key_is_a_response_key(text)
+        && let Ok(PlainResponse(Some(response))) = serde_json::from_str::<PlainResponse>(text)
+    {
+        return Ok(Frame::Response(response));
+    }
     match serde_json::from_str::<OneBotEvent>(text) {
         Ok(ev) => classify(ev),
         Err(error) => match serde_json::from_str::<Value>(text) {
@@ -55,6 +67,94 @@ pub fn decode_value(value: Value) -> Result<Frame, FrameError> {
         Ok(ev) => classify(ev),
         Err(error) if value.is_object() => Err(FrameError::BadField { error, raw: value }),
         Err(error) => Err(FrameError::NotJson(error)),
+    }
+}
+
+/// Whether the object's first key is one a plain response has. A cheap look at the frame's first bytes that keeps
+/// events (whose first key is `time`, `self_id`, `post_type` …) off the response shortcut.
+fn first_key_is_a_response_key(text: &str) -> bool {
+    let Some(rest) = text.trim_start().strip_prefix('{') else { return false };
+    let rest = rest.trim_start();
+    RESPONSE_KEYS
+        .iter()
+        .any(|key| rest.strip_prefix('"').and_then(|r| r.strip_prefix(key)).is_some_and(|r| r.starts_with('"')))
+}
+
+/// The keys of a plain action response.
+const RESPONSE_KEYS: [&str; 8] = ["status", "retcode", "data", "echo", "message", "wording", "msg", "stream"];
+
+/// An action response holding only the keys every implementation sends (`status`, `retcode`, `data`, `message`,
+/// `wording`, `msg`, `echo`, NapCat's `stream`), decoded straight into an [`ActionResponse`] the way
+/// [`ActionResponse::from_event`] would build it. Any other key, or no response key at all, gives `None`.
+struct PlainResponse(Option<ActionResponse>);
+
+impl<'de> Deserialize<'de> for PlainResponse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PlainResponse;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an action response")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PlainResponse, A::Error> {
+                let mut status = None;
+                let mut retcode = None;
+                let mut data = None;
+                let mut echo = None;
+                let mut wording = None;
+                let mut message = None;
+                let mut msg = None;
+                let mut extra = Map::new();
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                    let slot = match key.as_ref() {
+                        "status" => &mut status,
+                        "retcode" => &mut retcode,
+                        "data" => &mut data,
+                        "echo" => &mut echo,
+                        "wording" => &mut wording,
+                        "msg" => &mut msg,
+                        "message" if message.is_none() => {
+                            message = Some(map.next_value::<Option<WireMessage>>()?);
+                            continue;
+                        }
+                        "stream" if !extra.contains_key("stream") => {
+                            let v = map.next_value::<Value>()?;
+                            extra.insert(key.into_owned(), v);
+                            continue;
+                        }
+                        // Another key, or one seen twice: leave the frame to the general path.
+                        _ => return Ok(PlainResponse(None)),
+                    };
+                    if slot.is_some() {
+                        return Ok(PlainResponse(None));
+                    }
+                    *slot = Some(map.next_value::<Value>()?);
+                }
+                // The general path keeps a `null` status or message in `extra`.
+                let status = match status {
+                    Some(Value::Null) => {
+                        extra.insert("status".to_owned(), Value::Null);
+                        None
+                    }
+                    other => other,
+                };
+                let message = match message {
+                    Some(None) => {
+                        extra.insert("message".to_owned(), Value::Null);
+                        None
+                    }
+                    Some(Some(m)) => Some(m),
+                    None => None,
+                };
+                if status.is_none() && retcode.is_none() && echo.is_none() && data.is_none() {
+                    return Ok(PlainResponse(None));
+                }
+                Ok(PlainResponse(Some(ActionResponse::from_parts(
+                    status, retcode, data, echo, wording, message, msg, extra,
+                ))))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -94,34 +194,53 @@ pub struct ActionResponse {
 
 impl ActionResponse {
     fn from_event(mut ev: OneBotEvent) -> Self {
-        let status = match ev.status.take() {
+        let retcode = ev.extra.remove("retcode");
+        let data = ev.extra.remove("data");
+        let echo = ev.extra.remove("echo");
+        let wording = ev.extra.remove("wording");
+        let msg = ev.extra.remove("msg");
+        ActionResponse::from_parts(ev.status.take(), retcode, data, echo, wording, ev.message.take(), msg, ev.extra)
+    }
+
+    /// Builds a response from its fields as they arrived (`None` = absent).
+    #[allow(clippy::too_many_arguments)]
+    fn from_parts(
+        status: Option<Value>,
+        retcode: Option<Value>,
+        data: Option<Value>,
+        echo: Option<Value>,
+        wording: Option<Value>,
+        message: Option<WireMessage>,
+        msg: Option<Value>,
+        extra: Map<String, Value>,
+    ) -> Self {
+        let status = match status {
             Some(Value::String(s)) => s,
             Some(other) => other.to_string(),
             None => String::new(),
         };
-        let retcode = match ev.extra.remove("retcode") {
+        let retcode = match retcode {
             Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
             Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),
             _ => 0,
         };
-        let data = ev.extra.remove("data").unwrap_or(Value::Null);
-        let echo = ev.extra.remove("echo");
-        let wording = match ev.extra.remove("wording") {
+        let data = data.unwrap_or(Value::Null);
+        let wording = match wording {
             Some(Value::String(s)) => s,
             _ => String::new(),
         };
-        let message = match ev.message.take() {
+        let message = match message {
             Some(WireMessage::Cq(s)) => s,
             Some(other) => other.to_message().to_string(),
             None => String::new(),
         };
-        let msg = match ev.extra.remove("msg") {
+        let msg = match msg {
             Some(Value::String(s)) => Some(s),
             _ => None,
         };
         let message =
             [wording, message, msg.clone().unwrap_or_default()].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
-        ActionResponse { status, retcode, data, echo, message, msg, extra: ev.extra }
+        ActionResponse { status, retcode, data, echo, message, msg, extra }
     }
 
     /// Whether the action succeeded: `status` decides (`ok`/`async`); without a status, `retcode` 0 or 1.
@@ -197,13 +316,21 @@ impl ApiFailure {
 struct Request<'a, P: Serialize + ?Sized> {
     action: &'a str,
     params: &'a P,
-    echo: &'a str,
+    echo: Echo,
+}
+
+/// Our echo, written as a JSON string of digits straight into the frame (no intermediate `String`).
+struct Echo(u64);
+
+impl Serialize for Echo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
 /// An action request frame: `{"action","params","echo"}` with our echo as a string of digits.
 pub fn encode_request<P: Serialize + ?Sized>(action: &str, params: &P, echo: u64) -> Result<String, serde_json::Error> {
-    let echo = echo.to_string();
-    serde_json::to_string(&Request { action, params, echo: &echo })
+    serde_json::to_string(&Request { action, params, echo: Echo(echo) })
 }
 
 #[cfg(test)]
@@ -245,6 +372,35 @@ mod tests {
             panic!()
         };
         assert_eq!(r.into_result("delete_msg").unwrap(), Value::Null);
+    }
+
+    /// The plain-response shortcut and the general path agree, including on the odd shapes it hands over.
+    #[test]
+    fn plain_responses_decode_like_the_general_path() {
+        for text in [
+            r#"{"status":"ok","retcode":0,"data":{"message_id":5},"message":"","wording":"","echo":"7","stream":"normal-action"}"#,
+            r#"{"status":null,"retcode":"3","message":null,"echo":{"seq":1}}"#,
+            r#"{"status":"failed","retcode":1400,"message":[{"type":"text","data":{"text":"bad"}}],"msg":"X","wording":5}"#,
+            r#"{"status":"ok","retcode":0,"data":null,"echo":"1","time":5}"#,
+            r#"{"status":"ok","status":"failed","echo":"1"}"#,
+            r#"{"wording":"w","stream":"s"}"#,
+            r#"{"status":"ok","message":5}"#,
+        ] {
+            let general = match serde_json::from_str::<OneBotEvent>(text) {
+                Ok(ev) => classify(ev).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            let fast = decode_frame(text).map_err(|e| e.to_string());
+            match (&general, &fast) {
+                (Ok(g), Ok(f)) => assert_eq!(g, f, "{text}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{text}: general {general:?}, fast {fast:?}"),
+            }
+        }
+        let Ok(PlainResponse(Some(r))) = serde_json::from_str::<PlainResponse>(r#"{"status":"ok","echo":"9"}"#) else {
+            panic!("a plain response takes the shortcut")
+        };
+        assert_eq!(r.echo_id(), Some(9));
     }
 
     #[test]

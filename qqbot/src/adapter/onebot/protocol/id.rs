@@ -16,10 +16,84 @@ use serde::{Deserialize, Serialize, Serializer};
 /// assert_eq!(b.as_str(), "964635551");
 /// assert_eq!(serde_json::to_string(&b).unwrap(), "\"964635551\"");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct Id {
-    text: String,
+    text: Text,
     quoted: bool,
+}
+
+/// The longest text kept inside the `Id` itself: every `i64`/`u64` fits, and so do most string ids.
+const INLINE: usize = 22;
+
+/// An id's text. Ids arrive several times in every event, so short ones (all numbers) are stored inline instead
+/// of allocating a `String` each.
+#[derive(Clone)]
+enum Text {
+    /// `len` bytes of `buf`, always valid UTF-8 (written only from a `&str` or from ASCII digits).
+    Inline { len: u8, buf: [u8; INLINE] },
+    /// Longer text.
+    Heap(Box<str>),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Inline { len: 0, buf: [0; INLINE] }
+    }
+}
+
+impl Text {
+    fn from_str(s: &str) -> Text {
+        let mut buf = [0; INLINE];
+        match buf.get_mut(..s.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(s.as_bytes());
+                Text::Inline { len: s.len() as u8, buf }
+            }
+            None => Text::Heap(s.into()),
+        }
+    }
+
+    fn from_string(s: String) -> Text {
+        if s.len() <= INLINE { Text::from_str(&s) } else { Text::Heap(s.into_boxed_str()) }
+    }
+
+    /// The decimal digits of `magnitude`, after a `-` when `negative`; no allocation, no formatter.
+    fn from_integer(negative: bool, mut magnitude: u64) -> Text {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            if let Some(d) = digits.get_mut(start) {
+                *d = b'0' + (magnitude % 10) as u8;
+            }
+            magnitude /= 10;
+            if magnitude == 0 || start == 0 {
+                break;
+            }
+        }
+        let mut buf = [0; INLINE];
+        let mut len = 0;
+        if negative {
+            buf[0] = b'-';
+            len = 1;
+        }
+        for &d in digits.get(start..).unwrap_or_default() {
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = d;
+                len += 1;
+            }
+        }
+        Text::Inline { len: len as u8, buf }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Inline { len, buf } => {
+                std::str::from_utf8(buf.get(..usize::from(*len)).unwrap_or_default()).unwrap_or_default()
+            }
+            Text::Heap(s) => s,
+        }
+    }
 }
 
 impl Id {
@@ -27,22 +101,22 @@ impl Id {
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
         let quoted = !is_integer(&text);
-        Id { text, quoted }
+        Id { text: Text::from_string(text), quoted }
     }
 
     /// An id that encodes as a JSON string.
     pub fn string(text: impl Into<String>) -> Self {
-        Id { text: text.into(), quoted: true }
+        Id { text: Text::from_string(text.into()), quoted: true }
     }
 
     /// The id as text (numbers in decimal).
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     /// The id as a number, if it is one (strings of digits count).
     pub fn as_i64(&self) -> Option<i64> {
-        self.text.trim().parse().ok()
+        self.as_str().trim().parse().ok()
     }
 
     /// Whether it arrived as a JSON string.
@@ -52,7 +126,14 @@ impl Id {
 
     /// Takes the text out.
     pub fn into_string(self) -> String {
-        self.text
+        match self.text {
+            Text::Inline { .. } => self.text.as_str().to_owned(),
+            Text::Heap(s) => s.into_string(),
+        }
+    }
+
+    fn integer(v: i64) -> Id {
+        Id { text: Text::from_integer(v < 0, v.unsigned_abs()), quoted: false }
     }
 }
 
@@ -60,27 +141,42 @@ fn is_integer(s: &str) -> bool {
     s.parse::<i64>().is_ok() || s.parse::<u64>().is_ok()
 }
 
+impl PartialEq for Id {
+    fn eq(&self, other: &Id) -> bool {
+        self.quoted == other.quoted && self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Id {}
+
+impl std::hash::Hash for Id {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+        self.quoted.hash(state);
+    }
+}
+
 impl fmt::Debug for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.quoted { write!(f, "{:?}", self.text) } else { f.write_str(&self.text) }
+        if self.quoted { write!(f, "{:?}", self.as_str()) } else { f.write_str(self.as_str()) }
     }
 }
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<i64> for Id {
     fn from(v: i64) -> Self {
-        Id { text: v.to_string(), quoted: false }
+        Id::integer(v)
     }
 }
 
 impl From<&str> for Id {
     fn from(v: &str) -> Self {
-        Id::new(v)
+        Id { text: Text::from_str(v), quoted: !is_integer(v) }
     }
 }
 
@@ -92,15 +188,16 @@ impl From<String> for Id {
 
 impl Serialize for Id {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = self.as_str();
         if !self.quoted {
-            if let Ok(v) = self.text.parse::<i64>() {
+            if let Ok(v) = text.parse::<i64>() {
                 return s.serialize_i64(v);
             }
-            if let Ok(v) = self.text.parse::<u64>() {
+            if let Ok(v) = text.parse::<u64>() {
                 return s.serialize_u64(v);
             }
         }
-        s.serialize_str(&self.text)
+        s.serialize_str(text)
     }
 }
 
@@ -113,24 +210,24 @@ impl<'de> Deserialize<'de> for Id {
                 f.write_str("an id: a number or a string")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
-                Ok(Id { text: v.to_string(), quoted: false })
+                Ok(Id::integer(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
-                Ok(Id { text: v.to_string(), quoted: false })
+                Ok(Id { text: Text::from_integer(false, v), quoted: false })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Id, E> {
                 // Some clients send ids through JavaScript numbers; an integral float is still an id.
                 if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                    Ok(Id { text: (v as i64).to_string(), quoted: false })
+                    Ok(Id::integer(v as i64))
                 } else {
                     Err(E::invalid_value(de::Unexpected::Float(v), &self))
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
-                Ok(Id { text: v.to_owned(), quoted: true })
+                Ok(Id { text: Text::from_str(v), quoted: true })
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Id, E> {
-                Ok(Id { text: v, quoted: true })
+                Ok(Id { text: Text::from_string(v), quoted: true })
             }
         }
         d.deserialize_any(V)
@@ -151,5 +248,24 @@ mod tests {
         assert!(serde_json::from_str::<Id>("1.5").is_err());
         assert!(serde_json::from_str::<Id>("{}").is_err());
         assert_eq!(serde_json::from_str::<Id>("7.0").unwrap().as_i64(), Some(7));
+    }
+
+    #[test]
+    fn short_and_long_texts_behave_alike() {
+        for v in [0i64, -1, 7, i64::MIN, i64::MAX, -964635551] {
+            assert_eq!(Id::from(v).as_str(), v.to_string());
+            assert_eq!(Id::from(v), Id::new(v.to_string()));
+        }
+        let long = "x".repeat(INLINE + 1);
+        let exact = "y".repeat(INLINE);
+        for text in ["", "猫猫", exact.as_str(), long.as_str(), "u_abcdefghijklmnopqrstuvwxyz"] {
+            let id = Id::string(text);
+            assert_eq!((id.as_str(), id.clone().into_string().as_str()), (text, text));
+            assert_eq!(Id::from(text), Id::new(text.to_owned()));
+            let back: Id = serde_json::from_str(&serde_json::to_string(&id).unwrap()).unwrap();
+            assert_eq!(back, id);
+        }
+        assert_ne!(Id::string("1"), Id::new("1"), "the form it arrived in is part of the id");
+        assert_eq!(Id::default().as_str(), "");
     }
 }

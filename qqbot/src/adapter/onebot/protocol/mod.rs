@@ -9,3 +9,4 @@ pub mod id;
 pub mod inspect;
 pub mod quick_op;
 pub mod segment;
+pub mod send;

@@ -5,6 +5,7 @@
 //! `at.name`, a number where the spec says string, unknown types such as `mface`) becomes [`Segment::Other`]
 //! with its data untouched. So decoding and re-encoding a segment always gives back the same JSON.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -12,6 +13,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::event::Key;
 use crate::message::{ForwardNode, Media, Message, Music, MusicKind, Segment};
 
 /// Decodes one segment from its type and data.
@@ -52,6 +54,81 @@ pub fn segment_from_wire(kind: String, mut data: Map<String, Value>) -> Segment 
         _ => None,
     };
     typed.unwrap_or(Segment::Other { kind, data })
+}
+
+/// A segment's `data` as decoded from a frame: most segments (text, at, face, reply) hold a single string, which
+/// is kept without building a map; the rest becomes the map [`segment_from_wire`] takes.
+enum SegmentData<'de> {
+    Empty,
+    One(Cow<'de, str>, Value),
+    Many(Map<String, Value>),
+}
+
+impl SegmentData<'_> {
+    fn into_map(self) -> Map<String, Value> {
+        match self {
+            SegmentData::Empty => Map::new(),
+            SegmentData::One(key, value) => {
+                let mut map = Map::new();
+                map.insert(key.into_owned(), value);
+                map
+            }
+            SegmentData::Many(map) => map,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SegmentData<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SegmentData<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a segment's data object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SegmentData<'de>, A::Error> {
+                let Some(Key(first)) = map.next_key::<Key<'de>>()? else { return Ok(SegmentData::Empty) };
+                let value = map.next_value::<Value>()?;
+                let Some(Key(second)) = map.next_key::<Key<'de>>()? else { return Ok(SegmentData::One(first, value)) };
+                let mut out = Map::new();
+                out.insert(first.into_owned(), value);
+                let value = map.next_value::<Value>()?;
+                out.insert(second.into_owned(), value);
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    out.insert(k, v);
+                }
+                Ok(SegmentData::Many(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// [`segment_from_wire`] for decoded data: a segment whose data is one string under the key its typed form
+/// reads becomes that typed segment straight away; everything else goes through the map.
+fn segment_from_data(kind: Cow<'_, str>, data: SegmentData<'_>) -> Segment {
+    let data = match data {
+        SegmentData::One(key, Value::String(text)) => {
+            let typed: Option<fn(String) -> Segment> = match (kind.as_ref(), key.as_ref()) {
+                ("text", "text") => Some(Segment::Text),
+                ("face", "id") => Some(Segment::Face),
+                ("at", "qq") if text == "all" => return Segment::AtAll,
+                ("at", "qq") => Some(Segment::At),
+                ("reply", "id") => Some(Segment::Reply),
+                ("forward", "id") => Some(Segment::Forward),
+                ("json", "data") => Some(Segment::Json),
+                ("xml", "data") => Some(Segment::Xml),
+                ("markdown", "content") => Some(Segment::Markdown),
+                _ => None,
+            };
+            match typed {
+                Some(make) => return make(text),
+                None => SegmentData::One(key, Value::String(text)),
+            }
+        }
+        other => other,
+    };
+    segment_from_wire(kind.into_owned(), data.into_map())
 }
 
 /// The data map holds exactly `key`, a string: take it.
@@ -430,12 +507,12 @@ impl<'de> Deserialize<'de> for WireSegment {
                 f.write_str("a message segment {\"type\": …, \"data\": {…}}")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireSegment, A::Error> {
-                let mut kind: Option<String> = None;
-                let mut data: Option<Map<String, Value>> = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                let mut kind: Option<Cow<'de, str>> = None;
+                let mut data: Option<SegmentData<'de>> = None;
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     match key.as_ref() {
-                        "type" => kind = Some(map.next_value()?),
-                        "data" => data = map.next_value::<Option<Map<String, Value>>>()?,
+                        "type" => kind = Some(map.next_value::<Key<'de>>()?.0),
+                        "data" => data = map.next_value::<Option<SegmentData<'de>>>()?,
                         // Other keys beside type and data carry nothing any implementation reads.
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
@@ -443,7 +520,7 @@ impl<'de> Deserialize<'de> for WireSegment {
                     }
                 }
                 let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
-                Ok(WireSegment(segment_from_wire(kind, data.unwrap_or_default())))
+                Ok(WireSegment(segment_from_data(kind, data.unwrap_or(SegmentData::Empty))))
             }
         }
         d.deserialize_map(V)
