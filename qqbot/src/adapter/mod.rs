@@ -122,3 +122,20 @@ pub fn from_config(config: &Config) -> Result<Vec<Box<dyn Adapter>>> {
     }
     Ok(adapters)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_official_account_without_the_official_feature_is_refused_with_advice() {
+        let config = Config::from_toml("[official]\nappid = \"102000000\"\nsecret = \"s\"\n").expect("valid toml");
+        let built = from_config(&config);
+        if cfg!(feature = "official") {
+            assert!(built.is_ok_and(|adapters| adapters.iter().any(|a| a.name().starts_with("official"))));
+        } else {
+            let e = built.err().expect("refused");
+            assert!(e.to_string().contains("`official` feature"), "{e}");
+        }
+    }
+}

@@ -76,3 +76,33 @@ pub enum SqliteSync {
     /// worker threads.
     Full,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::session::SessionManager;
+
+    #[test]
+    fn the_default_store_follows_the_sqlite_feature() {
+        let expected = if cfg!(feature = "sqlite") { "sqlite" } else { "memory" };
+        let config = Config::from_toml("").expect("empty config");
+        let manager = SessionManager::from_config(&config).expect("default sessions");
+        assert_eq!(manager.store().backend(), expected);
+    }
+
+    #[test]
+    fn a_store_left_out_of_the_build_is_refused_with_advice() {
+        for (backend, enabled) in [("sqlite", cfg!(feature = "sqlite")), ("redis", cfg!(feature = "redis"))] {
+            let text = format!("[session]\nbackend = \"{backend}\"\nurl = \"redis://127.0.0.1:1/\"\n");
+            let config = Config::from_toml(&text).expect("valid toml");
+            match SessionManager::from_config(&config) {
+                Ok(_) => assert!(enabled, "{backend} is not built in, yet a manager came back"),
+                Err(e) => {
+                    assert!(!enabled, "{backend} is built in but failed: {e}");
+                    assert!(e.to_string().contains(&format!("`{backend}` feature")), "{e}");
+                }
+            }
+        }
+    }
+}
