@@ -79,7 +79,6 @@ pub enum SqliteSync {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::config::Config;
     use crate::session::SessionManager;
 
