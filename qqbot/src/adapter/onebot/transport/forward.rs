@@ -145,12 +145,25 @@ async fn connect(
             .map_err(|_| "the token has characters a header cannot carry".to_owned())?;
         request.headers_mut().insert("Authorization", value);
     }
-    if request.uri().scheme_str() == Some("wss") {
-        // Only TLS needs the provider; a plain `ws://` link does not load rustls at all.
-        crate::tls::install_crypto_provider();
-    }
     let config = connection::ws_config(fwd.max_frame);
-    let connecting = tokio_tungstenite::connect_async_tls_with_config(request, Some(config), true, None);
+    let connecting = async {
+        if request.uri().scheme_str() == Some("wss") {
+            crate::tls::install_crypto_provider();
+            return tokio_tungstenite::connect_async_tls_with_config(request, Some(config), true, None).await;
+        }
+        // A plain `ws://` link (NapCat on the same machine, the usual case) needs no TLS code at all: connect the
+        // socket ourselves and run only the WebSocket handshake over it.
+        let uri = request.uri();
+        let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_owned();
+        let port = uri.port_u16().unwrap_or(80);
+        let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+            .await
+            .map_err(tokio_tungstenite::tungstenite::Error::Io)?;
+        // Replies are small frames written once per burst: send them at once rather than wait for more.
+        stream.set_nodelay(true).map_err(tokio_tungstenite::tungstenite::Error::Io)?;
+        let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+        tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await
+    };
     match tokio::time::timeout(fwd.connect_timeout, connecting).await {
         Err(_) => Err(format!("no handshake within {:.1} s", fwd.connect_timeout.as_secs_f64())),
         Ok(Err(tokio_tungstenite::tungstenite::Error::Http(resp))) => Err(match resp.status().as_u16() {
