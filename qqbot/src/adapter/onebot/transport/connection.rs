@@ -84,6 +84,9 @@ pub(crate) fn ws_config(max_frame: usize) -> WebSocketConfig {
     WebSocketConfig::default().max_message_size(Some(max_frame)).max_frame_size(Some(max_frame))
 }
 
+/// Frames read in a row before the connection task lets handlers run and replies be written.
+const READ_BURST: u32 = 16;
+
 struct Pending {
     reply: oneshot::Sender<Reply>,
 }
@@ -115,6 +118,7 @@ where
     tokio::pin!(shutdown);
 
     let mut armed: Option<Duration> = None;
+    let mut read_streak = 0u32;
     let ended = loop {
         let limit = options.heartbeat_timeout.or(state.heartbeat.map(|i| (i * 3).max(Duration::from_secs(1))));
         if limit != armed {
@@ -127,6 +131,14 @@ where
         tokio::select! {
             frame = ws.next() => {
                 last_frame = Instant::now();
+                read_streak += 1;
+                if read_streak >= READ_BURST {
+                    // Let the handlers of the frames read so far run and their replies go out before reading
+                    // more: the implementation then works on them while we read, instead of waiting for a whole
+                    // socket buffer of events to be handled first.
+                    read_streak = 0;
+                    tokio::task::yield_now().await;
+                }
                 match frame {
                     None => break Ended::Closed("end of stream".into()),
                     Some(Err(e)) => break Ended::Failed(e.to_string()),
@@ -149,6 +161,7 @@ where
             }
             out = rx.recv(), if conn_id.is_some() => {
                 let Some(first) = out else { break Ended::Failed("call queue closed".into()) };
+                read_streak = 0;
                 let mut batch = 0;
                 let mut next = Some(first);
                 let mut failed = None;
