@@ -4,9 +4,11 @@
 Builds the load generator and the minimal client from ../shared/bench, and the onebot example the way a OneBot
 bot is deployed: the `production` profile (release + fat LTO), without the cargo features a OneBot bot does not
 use (`--no-default-features`: no official platform, no SQLite or Redis code), linked with compact relative
-relocations (`-z pack-relative-relocs`, when glibc >= 2.36 can load them). `--plain` builds
-`cargo build --release --example onebot` with every default feature instead, for comparison. Then it runs,
-interleaved and repeated (--runs, default 3):
+relocations (`-z pack-relative-relocs`, when glibc >= 2.36 can load them), and with the functions it runs laid
+out together (profile-guided function layout, bench/function_order.py: two short runs under callgrind record the
+functions that start-up and message handling run; lld places them first). `--no-layout` skips the layout,
+`--plain` builds `cargo build --release --example onebot` with every default feature instead, for comparison.
+Then it runs, interleaved and repeated (--runs, default 3):
 
   throughput   20 000 `/echo` events as fast as the bot answers (forward WebSocket)
   latency      2 000 events at 500 events/s
@@ -15,16 +17,20 @@ interleaved and repeated (--runs, default 3):
 and prints medians with their spread, and the ratios the performance issue asks for. Only 127.0.0.1 is used; every
 process is spawned by the load generator, which kills it at the end.
 
-    python3 bench/onebot_e2e.py [--runs 5] [--events 20000] [--kit ../shared/bench] [--plain]
+    python3 bench/onebot_e2e.py [--runs 5] [--events 20000] [--kit ../shared/bench] [--no-layout | --plain]
 """
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import function_order
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,29 +45,65 @@ def glibc_has_relr() -> bool:
         return False
 
 
-def build(kit: Path, target: Path, plain: bool) -> dict:
+def build(kit: Path, target: Path, plain: bool, layout: bool) -> dict:
     env = dict(os.environ, CARGO_TARGET_DIR=str(target))
     for crate in ("loadgen", "baseline"):
         subprocess.run(["cargo", "build", "--release", "-q"], cwd=kit / crate, env=env, check=True)
+    bins = {"loadgen": target / "release" / "loadgen", "baseline": target / "release" / "baseline-bot"}
     if plain:
         cmd, profile, qq_target, qq_env = ["--release"], "release", ROOT / "target", dict(os.environ)
     else:
-        # Its own target dir: the extra linker flag would otherwise invalidate the usual build cache.
+        # Its own target dir: the extra linker flags would otherwise invalidate the usual build cache.
         qq_target = ROOT / "target" / "bench-qqbot"
         qq_env = dict(os.environ, CARGO_TARGET_DIR=str(qq_target))
+        flags = os.environ.get("RUSTFLAGS", "").split()
         if glibc_has_relr():
-            flags = os.environ.get("RUSTFLAGS", "")
-            qq_env["RUSTFLAGS"] = (flags + " -C link-arg=-Wl,-z,pack-relative-relocs").strip()
+            flags.append("-C link-arg=-Wl,-z,pack-relative-relocs")
+        if layout:
+            order = qq_target / "onebot.order"
+            qq_target.mkdir(parents=True, exist_ok=True)
+            order.touch()
+            # A fixed path, so the flags (and the dependencies' build cache) stay the same when the order changes.
+            flags.append(f"-C link-arg=-Wl,--symbol-ordering-file={order} -C link-arg=-Wl,--no-warn-symbol-ordering")
+        qq_env["RUSTFLAGS"] = " ".join(flags)
         cmd, profile = ["--profile", "production", "--no-default-features"], "production"
-    print(f"building qqbot: cargo build {' '.join(cmd)} -p qqbot-examples --example onebot"
-          f" (RUSTFLAGS={qq_env.get('RUSTFLAGS', '')!r})", file=sys.stderr)
-    subprocess.run(["cargo", "build", "-q", *cmd, "-p", "qqbot-examples", "--example", "onebot"],
-                   cwd=ROOT, env=qq_env, check=True)
-    return {
-        "loadgen": target / "release" / "loadgen",
-        "baseline": target / "release" / "baseline-bot",
-        "qqbot": qq_target / profile / "examples" / "onebot",
-    }
+    build_cmd = ["cargo", "build", "-q", *cmd, "-p", "qqbot-examples", "--example", "onebot"]
+    print(f"building qqbot: {' '.join(build_cmd[2:])} (RUSTFLAGS={qq_env.get('RUSTFLAGS', '')!r})", file=sys.stderr)
+    subprocess.run(build_cmd, cwd=ROOT, env=qq_env, check=True)
+    bins["qqbot"] = qq_target / profile / "examples" / "onebot"
+    if not plain and layout:
+        if record_layout(bins, qq_target / "onebot.order"):
+            print("relinking with the recorded function order", file=sys.stderr)
+            subprocess.run(["cargo", "clean", "-q", *cmd[:2], "-p", "qqbot-examples"], cwd=ROOT, env=qq_env,
+                           check=True)
+            subprocess.run(build_cmd, cwd=ROOT, env=qq_env, check=True)
+    return bins
+
+
+def record_layout(bins: dict, order: Path) -> bool:
+    """Records the functions the bot runs (start-up and idle, then 300 `/echo` with 1 000 extra commands) and
+    writes them to `order`. True when that changed what the current binary was linked with."""
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is needed to record the function layout (apt-get install valgrind), or pass --no-layout")
+    recordings = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (events, commands) in enumerate(((0, 0), (300, 1000))):
+            out = Path(tmp) / f"run{i}.cg"
+            env = dict(os.environ, BENCH_COMMANDS=str(commands), RUST_LOG="error",
+                       QQBOT_ONEBOT_URI=f"ws://127.0.0.1:{6780 + i}/")
+            bot = ["valgrind", "--tool=callgrind", "--dump-instr=yes", f"--callgrind-out-file={out}",
+                   str(bins["qqbot"])]
+            subprocess.run([str(bins["loadgen"]), "--port", str(6780 + i), "-n", str(events), "--settle-ms", "1500",
+                            "--", *bot], env=env, capture_output=True, check=True, timeout=600)
+            recordings.append(out)
+        names = function_order.order(bins["qqbot"], recordings)
+    linked = order.read_text().split()
+    print(f"function layout: {len(names)} functions recorded, in {function_order.windows(bins['qqbot'], names)}"
+          " windows of 64 KiB of this build", file=sys.stderr)
+    if set(names) <= set(linked):
+        return False
+    order.write_text("\n".join(names) + "\n")
+    return True
 
 
 def run(bins: dict, who: str, port: int, extra: list, commands: int, events: int) -> dict:
@@ -96,9 +138,10 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=20000)
     ap.add_argument("--port", type=int, default=6790)
     ap.add_argument("--plain", action="store_true", help="measure `--release` with every default feature")
+    ap.add_argument("--no-layout", action="store_true", help="skip the profile-guided function layout")
     args = ap.parse_args()
     kit = Path(args.kit).resolve()
-    bins = build(kit, ROOT / "target" / "bench-kit", args.plain)
+    bins = build(kit, ROOT / "target" / "bench-kit", args.plain, not args.no_layout)
 
     scenarios = {
         "throughput": ([], 0, args.events),
