@@ -194,12 +194,20 @@ pub struct ActionResponse {
 
 impl ActionResponse {
     fn from_event(mut ev: OneBotEvent) -> Self {
-        let retcode = ev.extra.remove("retcode");
-        let data = ev.extra.remove("data");
-        let echo = ev.extra.remove("echo");
-        let wording = ev.extra.remove("wording");
-        let msg = ev.extra.remove("msg");
-        ActionResponse::from_parts(ev.status.take(), retcode, data, echo, wording, ev.message.take(), msg, ev.extra)
+        let status = ev.status.take();
+        let message = ev.message.take();
+        // The keys the event type knows (`time`, `self_id`, `user_id` …) go back to the raw ones: in a response
+        // they are just more fields, and what a response carried must survive.
+        let mut rest = match ev.to_value() {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let retcode = rest.remove("retcode");
+        let data = rest.remove("data");
+        let echo = rest.remove("echo");
+        let wording = rest.remove("wording");
+        let msg = rest.remove("msg");
+        ActionResponse::from_parts(status, retcode, data, echo, wording, message, msg, rest)
     }
 
     /// Builds a response from its fields as they arrived (`None` = absent).
@@ -401,6 +409,19 @@ mod tests {
             panic!("a plain response takes the shortcut")
         };
         assert_eq!(r.echo_id(), Some(9));
+    }
+
+    /// A response with keys an event also has keeps them, typed or not, as raw fields.
+    #[test]
+    fn responses_keep_keys_that_events_also_have() {
+        let text = r#"{"status":"ok","retcode":0,"data":null,"echo":"1","time":5,"self_id":"10","user_id":7,"x":[1]}"#;
+        let Frame::Response(r) = decode_frame(text).unwrap() else { panic!("a response") };
+        assert_eq!(r.echo_id(), Some(1));
+        assert_eq!(r.extra.get("time"), Some(&json!(5)));
+        assert_eq!(r.extra.get("self_id"), Some(&json!("10")));
+        assert_eq!(r.extra.get("user_id"), Some(&json!(7)));
+        assert_eq!(r.extra.get("x"), Some(&json!([1])));
+        assert!(!r.extra.contains_key("status") && !r.extra.contains_key("echo"));
     }
 
     #[test]
