@@ -116,3 +116,23 @@ async fn a_call_made_while_the_implementation_is_gone_fails_after_its_timeout() 
     assert!(started.elapsed() >= Duration::from_millis(400), "failed before its timeout: {:?}", started.elapsed());
     bot.abort();
 }
+
+/// Reads are 16 KiB at a time; a frame many times that long (a long message, a forwarded chat) still arrives
+/// whole, and the reply as long goes out whole.
+#[tokio::test]
+async fn frames_much_longer_than_one_read_arrive_whole() {
+    let napcat = FakeNapCat::forward(Options::default()).await.unwrap();
+    let adapter = OneBotAdapter::new(config(&format!("[onebot]\nuri = \"{}\"", napcat.ws_url()))).unwrap();
+    let bot = start(app(), adapter);
+    assert!(napcat.wait_connections(1, WAIT).await, "the bot never connected");
+
+    let long: String = "长消息 long message ".repeat(20_000);
+    assert!(long.len() > 400 * 1024);
+    napcat.push(napcat.group_message(1, &format!("/echo {long}"))).await;
+    napcat.push(napcat.group_message(2, "/echo after")).await;
+    let calls = napcat.wait_calls("send_group_msg", 2, WAIT).await;
+    assert_eq!(calls.len(), 2);
+    assert_eq!(sent_text(&calls[0].params), long.trim_end());
+    assert_eq!(sent_text(&calls[1].params), "after");
+    bot.abort();
+}

@@ -8,6 +8,7 @@ pub mod console;
 #[cfg(feature = "official")]
 pub mod official;
 pub mod onebot;
+pub(crate) mod websocket;
 
 use std::sync::Arc;
 

@@ -25,11 +25,13 @@ use super::intents::Intents;
 use super::media::ChainBuilder;
 use super::model::{Hello, Payload, opcode};
 use super::recent_ids::{RecentIds, dedup_key};
-use crate::adapter::EventSink;
+use crate::adapter::{EventSink, websocket};
 use crate::error::{Error, Result};
 use crate::event::{Disconnected, Event, Notice, NoticeEvent, Platform};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Largest gateway frame accepted (tungstenite's default; dispatches are a few KiB of JSON).
+const MAX_GATEWAY_FRAME: usize = 16 << 20;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Why the gateway stopped for good.
@@ -198,7 +200,12 @@ impl Gateway {
     }
 
     async fn connection(&self, url: &str, state: &mut SessionState) -> Ended {
-        let mut ws: Ws = match tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(url)).await {
+        let mut ws: Ws = match tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            tokio_tungstenite::connect_async_with_config(url, Some(websocket::config(MAX_GATEWAY_FRAME)), false),
+        )
+        .await
+        {
             Ok(Ok((ws, _))) => ws,
             Ok(Err(e)) => return ended(Next::Resume, format!("cannot connect to the gateway: {e}"), false),
             Err(_) => return ended(Next::Resume, "connecting to the gateway timed out", false),

@@ -81,7 +81,7 @@ pub(crate) struct ConnOptions {
 
 /// The WebSocket settings every connection uses: frames up to `max_frame` bytes (NapCat allows 50 MiB).
 pub(crate) fn ws_config(max_frame: usize) -> WebSocketConfig {
-    WebSocketConfig::default().max_message_size(Some(max_frame)).max_frame_size(Some(max_frame))
+    crate::adapter::websocket::config(max_frame)
 }
 
 /// Frames read in a row before the connection task lets handlers run and replies be written.
