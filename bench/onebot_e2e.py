@@ -59,25 +59,34 @@ def build(kit: Path, target: Path, plain: bool, layout: bool) -> dict:
         flags = os.environ.get("RUSTFLAGS", "").split()
         if glibc_has_relr():
             flags.append("-C link-arg=-Wl,-z,pack-relative-relocs")
-        if layout:
-            order = qq_target / "onebot.order"
-            qq_target.mkdir(parents=True, exist_ok=True)
-            order.touch()
-            # A fixed path, so the flags (and the dependencies' build cache) stay the same when the order changes.
-            flags.append(f"-C link-arg=-Wl,--symbol-ordering-file={order} -C link-arg=-Wl,--no-warn-symbol-ordering")
+        # Always the same flags (a fixed order file, empty for --no-layout), so switching between the two keeps the
+        # dependencies' build cache: only the example is linked again.
+        order = qq_target / "onebot.order"
+        qq_target.mkdir(parents=True, exist_ok=True)
+        order.touch()
+        flags.append(f"-C link-arg=-Wl,--symbol-ordering-file={order} -C link-arg=-Wl,--no-warn-symbol-ordering")
         qq_env["RUSTFLAGS"] = " ".join(flags)
         cmd, profile = ["--profile", "production", "--no-default-features"], "production"
     build_cmd = ["cargo", "build", "-q", *cmd, "-p", "qqbot-examples", "--example", "onebot"]
     print(f"building qqbot: {' '.join(build_cmd[2:])} (RUSTFLAGS={qq_env.get('RUSTFLAGS', '')!r})", file=sys.stderr)
     subprocess.run(build_cmd, cwd=ROOT, env=qq_env, check=True)
     bins["qqbot"] = qq_target / profile / "examples" / "onebot"
-    if not plain and layout:
-        if record_layout(bins, qq_target / "onebot.order"):
-            print("relinking with the recorded function order", file=sys.stderr)
+    if not plain:
+        relink = record_layout(bins, order) if layout else clear_layout(order)
+        if relink:
+            print("linking again with the new function order", file=sys.stderr)
             subprocess.run(["cargo", "clean", "-q", *cmd[:2], "-p", "qqbot-examples"], cwd=ROOT, env=qq_env,
                            check=True)
             subprocess.run(build_cmd, cwd=ROOT, env=qq_env, check=True)
     return bins
+
+
+def clear_layout(order: Path) -> bool:
+    """Empties the order file. True when the current binary was linked with a non-empty one."""
+    if not order.read_text().strip():
+        return False
+    order.write_text("")
+    return True
 
 
 def record_layout(bins: dict, order: Path) -> bool:
@@ -143,10 +152,12 @@ def main() -> None:
     kit = Path(args.kit).resolve()
     bins = build(kit, ROOT / "target" / "bench-kit", args.plain, not args.no_layout)
 
+    # The scaling run right after the throughput run it is compared with, so the machine's drift between the two is
+    # as small as the interleaving allows.
     scenarios = {
         "throughput": ([], 0, args.events),
-        "latency": (["--rate", "500"], 0, 2000),
         "commands": ([], 1000, args.events),
+        "latency": (["--rate", "500"], 0, 2000),
     }
     results = {(w, s): [] for w in ("baseline", "qqbot") for s in scenarios}
     port = args.port
@@ -186,6 +197,9 @@ def main() -> None:
     flat = statistics.median(col("qqbot", "commands", "events_per_s")) / statistics.median(
         col("qqbot", "throughput", "events_per_s"))
     print(f"{'qqbot +1000 cmds / echo only':26} {'':34} {'':34} {flat:5.2f}x")
+    flat_cpu = statistics.median(col("qqbot", "throughput", "bot_cpu_us_per_event")) / statistics.median(
+        col("qqbot", "commands", "bot_cpu_us_per_event"))
+    print(f"{'  the same in CPU per event':26} {'':34} {'':34} {flat_cpu:5.2f}x")
 
 
 if __name__ == "__main__":

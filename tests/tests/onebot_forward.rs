@@ -117,7 +117,7 @@ async fn a_call_made_while_the_implementation_is_gone_fails_after_its_timeout() 
     bot.abort();
 }
 
-/// Reads are 16 KiB at a time; a frame many times that long (a long message, a forwarded chat) still arrives
+/// Reads are 4 KiB at a time; a frame many times that long (a long message, a forwarded chat) still arrives
 /// whole, and the reply as long goes out whole.
 #[tokio::test]
 async fn frames_much_longer_than_one_read_arrive_whole() {
