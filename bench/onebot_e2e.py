@@ -168,7 +168,8 @@ def main() -> None:
                 r = run(bins, who, port, extra, commands, events)
                 results[(who, scenario)].append(r)
                 print(f"run {i + 1} {scenario:10} {who:8} {r['events_per_s']:9.0f} ev/s "
-                      f"cpu {r['bot_cpu_us_per_event']:6.1f} us/ev  p99 {r['lat_us']['p99']} us", file=sys.stderr)
+                      f"cpu {r['bot_cpu_us_per_event']:6.1f} us/ev  p99 {r['lat_us']['p99']} us  "
+                      f"host steal {r.get('host_steal_pct') or 0:.1f} %", file=sys.stderr)
 
     def col(who, scenario, key):
         out = []
@@ -194,6 +195,13 @@ def main() -> None:
         b, q = col("baseline", scenario, key), col("qqbot", scenario, key)
         ratio = statistics.median(q) / statistics.median(b) if statistics.median(b) else float("nan")
         print(f"{name:26} {spread(b):34} {spread(q):34} {ratio:5.2f}x")
+    # Each latency run of qqbot follows the minimal client's; the ratio within each pair shares the machine's state
+    # of that moment (the host's steal time moves p99 by milliseconds from one run to the next).
+    pairs = [q / b for b, q in zip(col("baseline", "latency", "lat_us.p99"), col("qqbot", "latency", "lat_us.p99")) if b]
+    if pairs:
+        print(f"{'p99 @500/s, per-run pairs':26} {'':34} {spread(pairs):34} {statistics.median(pairs):5.2f}x")
+    steal = [float(r.get("host_steal_pct") or 0) for who in ("baseline", "qqbot") for r in results[(who, "latency")]]
+    print(f"{'host steal % (latency)':26} {spread(steal):34}")
     flat = statistics.median(col("qqbot", "commands", "events_per_s")) / statistics.median(
         col("qqbot", "throughput", "events_per_s"))
     print(f"{'qqbot +1000 cmds / echo only':26} {'':34} {'':34} {flat:5.2f}x")
