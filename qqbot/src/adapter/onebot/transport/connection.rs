@@ -13,7 +13,6 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use super::super::bots::{BotRegistry, Delivery};
 use super::super::link::{Outgoing, Reply, WsLink};
@@ -77,11 +76,6 @@ pub(crate) struct ConnOptions {
     pub(crate) heartbeat_timeout: Option<Duration>,
     /// Queue of calls waiting for this connection's writer.
     pub(crate) queue: usize,
-}
-
-/// The WebSocket settings every connection uses: frames up to `max_frame` bytes (NapCat allows 50 MiB).
-pub(crate) fn ws_config(max_frame: usize) -> WebSocketConfig {
-    crate::adapter::websocket::config(max_frame)
 }
 
 /// Frames read in a row before the connection task lets handlers run and replies be written.

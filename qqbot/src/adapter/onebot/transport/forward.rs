@@ -145,7 +145,7 @@ async fn connect(
             .map_err(|_| "the token has characters a header cannot carry".to_owned())?;
         request.headers_mut().insert("Authorization", value);
     }
-    let config = connection::ws_config(fwd.max_frame);
+    let config = crate::adapter::websocket::config(fwd.max_frame);
     let connecting = async {
         if request.uri().scheme_str() == Some("wss") {
             crate::tls::install_crypto_provider();

@@ -231,7 +231,7 @@ fn reverse(
                 return;
             }
         };
-        let config = connection::ws_config(shared.max_frame);
+        let config = crate::adapter::websocket::config(shared.max_frame);
         let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
         tracing::info!(target: "qqbot::onebot", "account {self_id} connected over reverse WebSocket from {peer} ({role:?})");
         let (ended, _) = connection::run(
