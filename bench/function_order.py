@@ -76,6 +76,8 @@ def text_symbols(binary: Path) -> list:
 
 
 def order(binary: Path, recordings: list) -> list:
+    """Mangled names of the functions the recordings executed: the first recording's, then those only a later
+    one ran; each group in the binary's current order."""
     symbols = text_symbols(binary)
     starts = [address for address, _, _ in symbols]
     main = next((address for address, _, name in symbols if name == "main"), None)
