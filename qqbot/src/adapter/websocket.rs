@@ -7,7 +7,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 /// evicts the caches) each time a connection task is polled, and keeps 128 KiB resident per connection. Bot
 /// frames are a few hundred bytes, so 4 KiB holds about ten (throughput measured the same as with 16 KiB); a
 /// longer frame still arrives whole, in more reads.
-pub(crate) const READ_CHUNK: usize = 4 * 1024;
+const READ_CHUNK: usize = 4 * 1024;
 
 /// tungstenite's defaults with [`READ_CHUNK`]-sized reads and frames and messages up to `max_frame` bytes.
 pub(crate) fn config(max_frame: usize) -> WebSocketConfig {
