@@ -5,6 +5,7 @@
 //! code of each adapter, so a new transport never touches the protocol.
 
 pub mod console;
+pub(crate) mod delivery;
 #[cfg(feature = "official")]
 pub mod official;
 pub mod onebot;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
-use super::bots::{BotRegistry, Delivery};
+use super::bots::BotRegistry;
 use super::config::{ConnectionConfig, DEFAULT_POST_PATH, DEFAULT_WS_PATH, OneBotConfig};
 use super::error::OneBotError;
 use super::link::WsLink;
@@ -16,6 +16,7 @@ use super::transport::connection::ConnOptions;
 use super::transport::forward::{self, Forward};
 use super::transport::http_api::HttpApiClient;
 use super::transport::server::{PostRoute, ReverseRoute, Server};
+use crate::adapter::delivery::Delivery;
 use crate::adapter::{Adapter, EventSink};
 use crate::config::Config;
 use crate::error::{Error, Result};

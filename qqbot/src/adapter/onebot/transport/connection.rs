@@ -14,12 +14,13 @@ use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-use super::super::bots::{BotRegistry, Delivery};
+use super::super::bots::BotRegistry;
 use super::super::link::{Outgoing, Reply, WsLink};
 use super::super::protocol::convert::to_event;
 use super::super::protocol::frame::{Frame, FrameError, decode_frame};
 use super::super::protocol::id::Id;
 use crate::adapter::EventSink;
+use crate::adapter::delivery::Delivery;
 use crate::event::{Event, Notice, NoticeEvent, Platform, RawEvent};
 
 /// What a connection is used for (reverse WS `X-Client-Role`; forward WS paths `/api`, `/event`).

@@ -7,12 +7,13 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use super::super::bots::{BotRegistry, Delivery};
+use super::super::bots::BotRegistry;
 use super::super::error::OneBotError;
 use super::super::link::WsLink;
 use super::super::server_process::ServerControl;
 use super::connection::{self, ConnOptions, Ended, Role};
 use crate::adapter::EventSink;
+use crate::adapter::delivery::Delivery;
 use crate::error::{Error, Result};
 use crate::retry::{RetryPolicy, RetryState};
 

@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
 use super::super::bot::QuickReplyBot;
-use super::super::bots::{BotRegistry, Delivery};
+use super::super::bots::BotRegistry;
 use super::super::link::WsLink;
 use super::super::protocol::convert::to_event;
 use super::super::protocol::frame::{Frame, decode_frame};
@@ -31,6 +31,7 @@ use super::auth::{Auth, Signature, check_signature, check_token};
 use super::connection::{self, ConnOptions, Role, preview};
 use super::http_api::HttpApiClient;
 use crate::adapter::EventSink;
+use crate::adapter::delivery::Delivery;
 use crate::api::Bot;
 use crate::event::Event;
 
