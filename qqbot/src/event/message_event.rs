@@ -73,8 +73,8 @@ impl MessageEvent {
     }
 
     /// The conversation this message belongs to: where a reply goes.
-    pub fn target(&self) -> crate::api::Target {
-        crate::api::Target::of_event(self)
+    pub fn target(&self) -> super::Target {
+        super::Target::of_event(self)
     }
 
     /// The decoded platform payload of type `T`, if the adapter stored one.

@@ -9,12 +9,14 @@ mod notice;
 mod platform;
 mod scene;
 mod sender;
+mod target;
 
 pub use message_event::MessageEvent;
 pub use notice::*;
 pub use platform::{Platform, PlatformData};
 pub use scene::Scene;
 pub use sender::{Role, Sender};
+pub use target::Target;
 
 /// One event from a platform.
 #[derive(Debug, Clone)]
