@@ -19,12 +19,14 @@ pub use bot_command::{
 };
 pub(crate) use ctx::AppState;
 pub use ctx::Ctx;
+pub(crate) use bot_command::unmet_requirements;
 pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
 pub use extract::{
-    Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, State, Text, ViaArg, ViaCtx, ViaEvent,
+    CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, RegexParam,
+    Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
 };
-pub use reply::{HandlerOutput, IntoReply, ShortCircuitOutput};
+pub use reply::{Flow, HandlerOutput, IntoReply, ShortCircuitOutput};
 pub use trigger_regex::TriggerRegex;
 
 use crate::i18n::{Lang, Text as I18nText};
