@@ -60,13 +60,35 @@ impl Requirement {
     pub fn describe(&self) -> String {
         match self {
             Requirement::State { type_name, via: None, hint, .. } => {
+                let type_name = short_type_name(type_name);
                 format!("takes `State<{type_name}>`, but no `{type_name}` was added: {hint}")
             }
             Requirement::State { type_name, via: Some(via), hint, .. } => {
+                let type_name = short_type_name(type_name);
                 format!("takes `{via}`, which needs `{type_name}`, but the app has none: {hint}")
             }
         }
     }
+}
+
+/// `alloc::sync::Arc<my_bot::Counter>` as the author wrote it, `Arc<Counter>`: each path keeps its last segment.
+fn short_type_name(full: &str) -> String {
+    fn last_segment(path: &str) -> &str {
+        path.rsplit("::").next().unwrap_or(path)
+    }
+    let mut out = String::with_capacity(full.len());
+    let mut path = String::new();
+    for c in full.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            path.push(c);
+        } else {
+            out.push_str(last_segment(&path));
+            path.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(last_segment(&path));
+    out
 }
 
 /// A value taken from the handler context.
@@ -503,5 +525,20 @@ impl<T: Send + Sync + 'static> FromCtx for State<T> {
 
     fn requirements(out: &mut Vec<Requirement>) {
         out.push(Requirement::state::<T>());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_name_types_as_written() {
+        assert_eq!(short_type_name("alloc::sync::Arc<std::sync::Mutex<alloc::vec::Vec<u8>>>"), "Arc<Mutex<Vec<u8>>>");
+        assert_eq!(short_type_name("my_bot::计数器"), "计数器");
+        assert_eq!(short_type_name("(i32, a::B)"), "(i32, B)");
+        struct Counter;
+        let text = Requirement::state::<Counter>().describe();
+        assert!(text.starts_with("takes `State<Counter>`, but no `Counter` was added"), "{text}");
     }
 }
