@@ -52,13 +52,13 @@ async fn names_win_over_parameter_order() {
 // Unnamed groups bind in order to the typed parameters; extractors take none.
 #[command(regex = r"^(\S+) x(\d+)$")]
 async fn repeat(ctx: Ctx, word: String, times: usize) -> String {
-    format!("{}{}", ctx.user_id().len().min(0), word.repeat(times))
+    format!("{}:{}", ctx.command().map_or("", |c| c.name.as_str()), word.repeat(times))
 }
 
 #[tokio::test]
 async fn unnamed_groups_bind_by_position() {
     let c = client(vec![repeat::command()]);
-    assert_eq!(c.send("ab x3").await.texts(), vec!["0ababab"]);
+    assert_eq!(c.send("ab x3").await.texts(), vec!["repeat:ababab"]);
 }
 
 // `from` is optional: its group may not take part. `to` is required, but its group is optional in the regex.

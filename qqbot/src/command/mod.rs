@@ -13,13 +13,13 @@ mod reply;
 mod trigger_regex;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};
+pub(crate) use bot_command::unmet_requirements;
 pub use bot_command::{
     BotCommand, CommandRegistration, EventHandler, EventHandlerFn, EventRegistration, Handler, HandlerFuture,
     SourceLocation, WordMatch,
 };
 pub(crate) use ctx::AppState;
 pub use ctx::Ctx;
-pub(crate) use bot_command::unmet_requirements;
 pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
 pub use extract::{
