@@ -7,11 +7,12 @@ use syn::{FnArg, ItemFn, LitStr, Pat, ReturnType, Type};
 
 use crate::attr::{CommandArgs, EventArgs, Matching};
 
-/// One parameter: its name (for usage lines) and type.
+/// One parameter: its name (for usage lines and capture groups), type, and where it was written.
 struct Param {
     ident: syn::Ident,
     name: String,
     ty: Type,
+    span: Span,
 }
 
 /// Rejects what a handler cannot be: not async, a method, generic, destructured parameters.
@@ -61,7 +62,7 @@ fn check_shape(func: &ItemFn, what: &str) -> syn::Result<Vec<Param>> {
                         ));
                     }
                 };
-                params.push(Param { ident, name, ty: (*pt.ty).clone() });
+                params.push(Param { ident, name, ty: (*pt.ty).clone(), span: pt.pat.span() });
             }
         }
     }
@@ -108,6 +109,130 @@ fn location() -> TokenStream {
     }
 }
 
+/// The capture groups of one trigger regex, as typed parameters bind to them.
+struct Groups {
+    pattern: LitStr,
+    named: Vec<String>,
+    unnamed: usize,
+}
+
+fn groups(pattern: &LitStr) -> syn::Result<Groups> {
+    // `attr` already compiled every pattern; this cannot fail but must not panic either.
+    let regex = regex::Regex::new(&pattern.value())
+        .map_err(|e| syn::Error::new(pattern.span(), format!("invalid regex: {e}")))?;
+    let mut named = Vec::new();
+    let mut unnamed = 0;
+    for name in regex.capture_names().skip(1) {
+        match name {
+            Some(n) => named.push(n.to_owned()),
+            None => unnamed += 1,
+        }
+    }
+    Ok(Groups { pattern: pattern.clone(), named, unnamed })
+}
+
+/// A `panic!` in a constant: a compile error carrying `message`, at `span`.
+fn const_error(span: Span, message: String) -> TokenStream {
+    quote_spanned!(span=> ::core::panic!("{}", #message))
+}
+
+/// Compile-time checks of typed arguments that need to know which parameters are typed (asked of the trait
+/// system through `TYPED`, so a type alias is classified like the type it names): in a word command, a greedy
+/// argument (`Vec<T>`, `Rest`) followed by another typed argument; in a regex command, a typed parameter with no
+/// capture group, and a named group no typed parameter takes.
+fn typed_checks(fn_name: &syn::Ident, params: &[Param], regexes: &[Groups]) -> TokenStream {
+    if params.is_empty() {
+        return quote!();
+    }
+    let count = params.len();
+    let mut body = Vec::new();
+    if regexes.is_empty() {
+        let typed = params.iter().map(|p| {
+            let ty = &p.ty;
+            quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::HandlerParam<_>>::TYPED)
+        });
+        let greedy = params.iter().map(|p| {
+            let ty = &p.ty;
+            quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::HandlerParam<_>>::GREEDY)
+        });
+        body.push(quote! {
+            let __typed: [bool; #count] = [#(#typed),*];
+            let __greedy: [bool; #count] = [#(#greedy),*];
+        });
+        for (i, a) in params.iter().enumerate() {
+            for (j, b) in params.iter().enumerate().skip(i + 1) {
+                let err = const_error(
+                    a.span,
+                    format!(
+                        "`{}` takes every remaining argument, so the typed argument `{}` after it would never get a value: move `{}` to the end of the parameters",
+                        a.name, b.name, a.name
+                    ),
+                );
+                body.push(quote!(if __greedy[#i] && __typed[#j] { #err }));
+            }
+        }
+    } else {
+        let typed = params.iter().map(|p| {
+            let ty = &p.ty;
+            quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::RegexParam<_>>::TYPED)
+        });
+        body.push(quote!(let __typed: [bool; #count] = [#(#typed),*];));
+        for (k, g) in regexes.iter().enumerate() {
+            let which = if regexes.len() == 1 {
+                format!("the regex `{}`", g.pattern.value())
+            } else {
+                format!("regex #{} `{}`", k + 1, g.pattern.value())
+            };
+            let mut steps = Vec::new();
+            let unnamed = g.unnamed;
+            for (i, p) in params.iter().enumerate() {
+                if g.named.contains(&p.name) {
+                    steps.push(quote!(if __typed[#i] { __any = true; }));
+                } else {
+                    let err = const_error(
+                        p.span,
+                        format!(
+                            "`{name}` is a typed argument, but {which} has no capture group left for it: name a group `(?P<{name}>...)`, or add an unnamed group (unnamed groups go to the typed arguments without a group of their name, in order)",
+                            name = p.name
+                        ),
+                    );
+                    steps.push(quote! {
+                        if __typed[#i] {
+                            __any = true;
+                            if __next >= #unnamed { #err }
+                            __next += 1;
+                        }
+                    });
+                }
+            }
+            for group in &g.named {
+                let takers: Vec<usize> =
+                    params.iter().enumerate().filter(|(_, p)| &p.name == group).map(|(i, _)| i).collect();
+                let err = const_error(
+                    g.pattern.span(),
+                    format!(
+                        "the group `{group}` of {which} is taken by no typed parameter of `{fn_name}`: add a parameter `{group}: <type>`, or make the group unnamed `(...)` or non-capturing `(?:...)`"
+                    ),
+                );
+                steps.push(quote!(if __any && !(false #(|| __typed[#takers])*) { #err }));
+            }
+            body.push(quote! {
+                {
+                    let mut __next = 0usize;
+                    let mut __any = false;
+                    #(#steps)*
+                }
+            });
+        }
+    }
+    quote! {
+        #[allow(unused, clippy::all)]
+        const _: () = {
+            #(#body)*
+        };
+    }
+}
+
 pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStream> {
     let params = check_shape(&func, "command")?;
     if !args.has_trigger() {
@@ -125,6 +250,7 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
     let help = doc_text(&func);
     let words = &args.words;
     let regexes = &args.regex;
+    let groups = regexes.iter().map(groups).collect::<syn::Result<Vec<_>>>()?;
     let mut setters = Vec::new();
     if let Some(v) = args.at {
         setters.push(quote!(.at(#v)));
@@ -161,54 +287,78 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
 
     let ret = return_type(&func);
     let custom = matches!(args.custom_short_circuit, Some((true, _)));
-    let ret_check = if custom {
-        let span = ret.span();
-        let check = quote_spanned! {span=>
-            fn __assert_short_circuit<T: ::qqbot::__private::ShortCircuitOutput>() {}
-            __assert_short_circuit::<#ret>();
-        };
-        quote! {
-            #[allow(dead_code)]
-            fn __checks() {
-                #check
-            }
-        }
+    // The conversion names the trait the return type must implement, with its span on the return type: `bool`
+    // is a short-circuit decision, not a reply, so it only converts in a `custom_short_circuit` handler.
+    let into_output = if custom {
+        quote_spanned!(ret.span()=> ::qqbot::__private::ShortCircuitOutput::into_output(__out))
     } else {
-        // The conversion below already requires `IntoReply`, with its span on the return type.
-        quote!()
+        quote_spanned!(ret.span()=> ::qqbot::__private::IntoReply::into_reply(__out))
     };
-    let into_reply = quote_spanned!(ret.span()=> ::qqbot::__private::IntoReply::into_reply(__out));
 
+    let is_regex = !groups.is_empty();
+    let param_trait = if is_regex { quote!(RegexParam) } else { quote!(HandlerParam) };
     let idents: Vec<_> = params.iter().map(|p| &p.ident).collect();
     let count = params.len();
     let specs = params.iter().map(|p| {
         let ty = &p.ty;
-        quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::HandlerParam<_>>::arg_spec())
+        quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::#param_trait<_>>::arg_spec())
+    });
+    let requirements = params.iter().map(|p| {
+        let ty = &p.ty;
+        quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::#param_trait<_>>::requirements(&mut __req);)
     });
     let names: Vec<_> = params.iter().map(|p| &p.name).collect();
     let word_count = words.len();
     let location = location();
-    let extracts = params.iter().enumerate().map(|(i, p)| {
-        let ty = &p.ty;
-        let ident = &p.ident;
-        let pname = &p.name;
-        quote_spanned! {ty.span()=>
-            let #ident = <#ty as ::qqbot::__private::HandlerParam<_>>::extract(
-                &__ctx, &mut __args, #pname, __last == ::core::option::Option::Some(#i),
-            )?;
+    let checks = typed_checks(fn_name, &params, &groups);
+    let fill = if is_regex {
+        let extracts = params.iter().map(|p| {
+            let ty = &p.ty;
+            let ident = &p.ident;
+            let pname = &p.name;
+            quote_spanned! {ty.span()=>
+                let #ident = <#ty as ::qqbot::__private::RegexParam<_>>::extract(&__ctx, &mut __caps, #pname)?;
+            }
+        });
+        quote! {
+            let mut __caps = ::qqbot::__private::CaptureCursor::new(&__ctx);
+            #(#extracts)*
         }
-    });
+    } else {
+        let extracts = params.iter().enumerate().map(|(i, p)| {
+            let ty = &p.ty;
+            let ident = &p.ident;
+            let pname = &p.name;
+            quote_spanned! {ty.span()=>
+                let #ident = <#ty as ::qqbot::__private::HandlerParam<_>>::extract(
+                    &__ctx, &mut __args, #pname, __last == ::core::option::Option::Some(#i),
+                )?;
+            }
+        });
+        quote! {
+            let __specs = Self::__specs();
+            let __last = __specs.iter().rposition(::core::option::Option::is_some);
+            let mut __args = ::qqbot::__private::ArgCursor::new(::qqbot::__private::args_of(&__ctx));
+            #(#extracts)*
+            ::qqbot::__private::finish_args(&__args)?;
+        }
+    };
 
+    // `name::command()` is an associated function of a field-less braced struct named like the function: it
+    // lives in the type namespace only, so the function keeps its name, and it resolves the function and the
+    // parameter types in the function's own scope, which also works for a function declared inside a function
+    // (a module there could not name it).
     Ok(quote! {
         #func
 
+        #checks
+
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_imports, clippy::all)]
-        #vis mod #fn_name {
-            use super::*;
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #fn_name {}
 
-            #ret_check
-
+        #[allow(non_snake_case, clippy::all)]
+        impl #fn_name {
             fn __specs() -> [::core::option::Option<::qqbot::__private::ArgSpec>; #count] {
                 [#(#specs),*]
             }
@@ -221,15 +371,11 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
             > {
                 ::std::boxed::Box::pin(async move {
                     let (#(#idents,)*) = {
-                        let __specs = __specs();
-                        let __last = __specs.iter().rposition(::core::option::Option::is_some);
-                        let mut __args = ::qqbot::__private::ArgCursor::new(::qqbot::__private::args_of(&__ctx));
-                        #(#extracts)*
-                        ::qqbot::__private::finish_args(&__args)?;
+                        #fill
                         (#(#idents,)*)
                     };
-                    let __out: #ret = super::#fn_name(#(#idents),*).await;
-                    ::core::result::Result::Ok(#into_reply)
+                    let __out: #ret = #fn_name(#(#idents),*).await;
+                    ::core::result::Result::Ok(#into_output)
                 })
             }
 
@@ -241,13 +387,16 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
                     #(.regex(::qqbot::__private::regex(#regexes)))*
                     .help(#help)
                     #(#setters)*
-                    .raw_handler(::qqbot::__private::Arc::new(__call));
+                    .raw_handler(::qqbot::__private::Arc::new(Self::__call));
                 let __names: [&'static str; #count] = [#(#names),*];
                 __cmd.params = __names
                     .into_iter()
-                    .zip(__specs())
+                    .zip(Self::__specs())
                     .filter_map(|(n, s)| s.map(|s| (n, s)))
                     .collect();
+                let mut __req = ::std::vec::Vec::new();
+                #(#requirements)*
+                __cmd.requirements = __req;
                 __cmd.location = #location;
                 __cmd
             }
@@ -276,29 +425,38 @@ pub fn expand_event(args: EventArgs, func: ItemFn) -> syn::Result<TokenStream> {
             let #ident = <#ty as ::qqbot::__private::EventParam<_>>::from_event_ctx(&__ctx)?;
         }
     });
+    let requirements = params.iter().map(|p| {
+        let ty = &p.ty;
+        quote_spanned!(ty.span()=> <#ty as ::qqbot::__private::EventParam<_>>::requirements(&mut __req);)
+    });
     let location = location();
+    // A braced struct, not a module: see `expand_command`.
     Ok(quote! {
         #func
 
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_imports, clippy::all)]
-        #vis mod #fn_name {
-            use super::*;
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #fn_name {}
 
+        #[allow(non_snake_case, clippy::all)]
+        impl #fn_name {
             fn __call(
                 __ctx: ::qqbot::__private::Ctx,
             ) -> ::core::option::Option<::qqbot::__private::BoxFuture<'static, ::qqbot::__private::HandlerOutput>> {
                 #(#extracts)*
                 ::core::option::Option::Some(::std::boxed::Box::pin(async move {
-                    let __out: #ret = super::#fn_name(#(#idents),*).await;
+                    let __out: #ret = #fn_name(#(#idents),*).await;
                     #into_reply
                 }))
             }
 
             /// The event handler's registration object.
             pub fn handler() -> ::qqbot::__private::EventHandler {
-                let mut __h = ::qqbot::__private::EventHandler::new(#name, __call);
+                let mut __h = ::qqbot::__private::EventHandler::new(#name, Self::__call);
                 __h.priority = #priority;
+                let mut __req = ::std::vec::Vec::new();
+                #(#requirements)*
+                __h.requirements = __req;
                 __h.location = #location;
                 __h
             }

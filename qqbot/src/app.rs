@@ -144,6 +144,16 @@ impl App {
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
         crate::session::install(&mut states, &self.config, &shutdown_rx)?;
+        // What only the running app can know — state nobody added — stops it here, before the first connection,
+        // with every problem listed at once; otherwise the command would be skipped at each message.
+        let unmet = crate::command::unmet_requirements(&commands, &handlers, |t| states.contains_key(&t));
+        if !unmet.is_empty() {
+            let list: String = unmet.iter().map(|p| format!("\n  - {p}")).collect();
+            return Err(Error::config(
+                "the app's commands",
+                format!("{} problem(s) must be fixed before the bot can start:{list}", unmet.len()),
+            ));
+        }
         let state = Arc::new(AppState {
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),

@@ -71,7 +71,7 @@ pub use qqbot_macros::on_event;
 pub mod prelude {
     pub use crate::api::{Bot, Target};
     pub use crate::app::App;
-    pub use crate::command::{At, BotCommand, Captures, Ctx, RawText, Rest, State, Text, WordMatch};
+    pub use crate::command::{At, BotCommand, Captures, Ctx, Flow, RawText, Rest, State, Text, WordMatch};
     pub use crate::error::{Error, Result};
     pub use crate::event::{
         Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,
@@ -86,8 +86,9 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::command::{
-        ArgCursor, ArgSpec, BotCommand, CommandRegistration, Ctx, EventHandler, EventParam, EventRegistration,
-        HandlerOutput, HandlerParam, IntoReply, ParamError, ShortCircuitOutput, SourceLocation, WordMatch,
+        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Ctx, EventHandler, EventParam,
+        EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, RegexParam, Requirement,
+        ShortCircuitOutput, SourceLocation, WordMatch,
     };
     pub use crate::event::Scene;
     pub use futures_util::future::BoxFuture;

@@ -52,7 +52,8 @@ async fn priority_then_words_before_regex_then_declaration_order() {
 
 #[tokio::test]
 async fn registered_commands_follow_declaration_order() {
-    let app = App::new();
+    // `unknown` below takes `State<Seen>`: without it the app refuses to start.
+    let app = App::new().state(Seen::default());
     let c = TestClient::new(app).expect("app builds");
     let names: Vec<String> = c.dispatcher().commands().iter().map(|c| c.name.clone()).collect();
     let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} registered: {names:?}"));

@@ -129,6 +129,10 @@ impl ArgError {
     note = "typed arguments are integers, floats, bool, String, At, Rest, Option<T> and Vec<T>; implement `qqbot::command::FromArg` for your own type"
 )]
 pub trait FromArg: Sized {
+    /// Whether it takes every remaining token (`Vec<T>`, `Rest`), so that no typed argument can follow it; the
+    /// `#[command]` macro rejects one that is followed.
+    const GREEDY: bool = false;
+
     /// Parses the value from the next token(s).
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError>;
 
@@ -206,6 +210,7 @@ impl FromArg for String {
 pub struct Rest(pub String);
 
 impl FromArg for Rest {
+    const GREEDY: bool = true;
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
         Ok(Rest(args.rest().to_owned()))
     }
@@ -260,6 +265,7 @@ impl FromArg for At {
 }
 
 impl<T: FromArg> FromArg for Option<T> {
+    const GREEDY: bool = T::GREEDY;
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
         if args.is_empty() {
             return Ok(None);
@@ -282,6 +288,7 @@ impl<T: FromArg> FromArg for Option<T> {
 }
 
 impl<T: FromArg> FromArg for Vec<T> {
+    const GREEDY: bool = true;
     fn parse(args: &mut ArgCursor<'_>) -> Result<Self, ArgError> {
         let mut out = Vec::new();
         while !args.is_empty() {

@@ -9,7 +9,7 @@ use futures_util::future::BoxFuture;
 
 use super::args::ArgSpec;
 use super::ctx::Ctx;
-use super::extract::ParamError;
+use super::extract::{ParamError, Requirement};
 use super::reply::{HandlerOutput, IntoReply};
 use crate::event::Scene;
 use crate::i18n::Lang;
@@ -94,6 +94,8 @@ pub struct BotCommand {
     pub params: Vec<(&'static str, ArgSpec)>,
     /// Where it was declared.
     pub location: Option<SourceLocation>,
+    /// What its parameters need from the app (state …), checked when the app starts.
+    pub requirements: Vec<Requirement>,
 }
 
 impl fmt::Debug for BotCommand {
@@ -136,6 +138,7 @@ impl BotCommand {
             help: String::new(),
             params: Vec::new(),
             location: None,
+            requirements: Vec::new(),
         }
     }
 
@@ -244,6 +247,13 @@ impl BotCommand {
         self
     }
 
+    /// Declares something the handler needs from the app (`Requirement::state::<T>()` for `ctx.state::<T>()`):
+    /// the app refuses to start without it.
+    pub fn require(mut self, requirement: Requirement) -> Self {
+        self.requirements.push(requirement);
+        self
+    }
+
     /// The first line of the help text.
     pub fn summary(&self) -> &str {
         self.help.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
@@ -284,6 +294,8 @@ pub struct EventHandler {
     pub handler: EventHandlerFn,
     /// Where it was declared.
     pub location: Option<SourceLocation>,
+    /// What its parameters need from the app (state …), checked when the app starts.
+    pub requirements: Vec<Requirement>,
 }
 
 impl fmt::Debug for EventHandler {
@@ -298,8 +310,46 @@ impl EventHandler {
         name: impl Into<String>,
         handler: impl Fn(Ctx) -> Option<BoxFuture<'static, HandlerOutput>> + Send + Sync + 'static,
     ) -> Self {
-        EventHandler { name: name.into(), priority: 0, handler: Arc::new(handler), location: None }
+        EventHandler {
+            name: name.into(),
+            priority: 0,
+            handler: Arc::new(handler),
+            location: None,
+            requirements: Vec::new(),
+        }
     }
+
+    /// Declares something the handler needs from the app: the app refuses to start without it.
+    pub fn require(mut self, requirement: Requirement) -> Self {
+        self.requirements.push(requirement);
+        self
+    }
+}
+
+/// Every requirement of `commands` and `handlers` that `has_state` says the app does not meet, one line each
+/// naming the command or handler, where it was declared, and what is missing. Empty when all are met.
+pub(crate) fn unmet_requirements(
+    commands: &[Arc<BotCommand>],
+    handlers: &[EventHandler],
+    has_state: impl Fn(std::any::TypeId) -> bool,
+) -> Vec<String> {
+    let owners = commands
+        .iter()
+        .map(|c| ("command", &c.name, c.location, &c.requirements))
+        .chain(handlers.iter().map(|h| ("event handler", &h.name, h.location, &h.requirements)));
+    let mut problems = Vec::new();
+    for (kind, name, location, requirements) in owners {
+        for req in requirements {
+            let met = match req {
+                Requirement::State { type_id, .. } => has_state(*type_id),
+            };
+            if !met {
+                let at = location.map(|l| format!(" ({l})")).unwrap_or_default();
+                problems.push(format!("{kind} `{name}`{at} {}", req.describe()));
+            }
+        }
+    }
+    problems
 }
 
 /// An `#[on_event]` registration collected at link time. Generated code only.

@@ -13,6 +13,7 @@ mod reply;
 mod trigger_regex;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};
+pub(crate) use bot_command::unmet_requirements;
 pub use bot_command::{
     BotCommand, CommandRegistration, EventHandler, EventHandlerFn, EventRegistration, Handler, HandlerFuture,
     SourceLocation, WordMatch,
@@ -22,9 +23,10 @@ pub use ctx::Ctx;
 pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
 pub use extract::{
-    Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, State, Text, ViaArg, ViaCtx, ViaEvent,
+    CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, RegexParam,
+    Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
 };
-pub use reply::{HandlerOutput, IntoReply, ShortCircuitOutput};
+pub use reply::{Flow, HandlerOutput, IntoReply, ShortCircuitOutput};
 pub use trigger_regex::TriggerRegex;
 
 use crate::i18n::{Lang, Text as I18nText};

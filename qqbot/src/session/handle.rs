@@ -52,6 +52,13 @@ impl FromCtx for Session {
         manager.register_bot(ctx.bot());
         Ok(Session { manager: (*manager).clone(), ctx: ctx.clone() })
     }
+
+    fn requirements(out: &mut Vec<crate::command::Requirement>) {
+        out.push(crate::command::Requirement::state_via::<SessionManager>(
+            "Session",
+            "configure a store in `[session]` of qqbot.toml, or add one with `App::state(SessionManager::…)`",
+        ));
+    }
 }
 
 impl Ctx {
