@@ -20,7 +20,7 @@ use crate::api::Bot;
 use crate::event::{Event, Sender};
 use crate::i18n::Text;
 use crate::message::{Message, Segment};
-use crate::session::Offer;
+use super::conversation::Offer;
 
 /// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
 pub struct Dispatcher {

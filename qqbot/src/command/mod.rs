@@ -5,6 +5,7 @@
 
 mod args;
 mod bot_command;
+mod conversation;
 mod ctx;
 mod dispatcher;
 mod extract;
