@@ -22,6 +22,12 @@ pub(crate) struct AppState {
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Handlers waiting for a reply (`ctx.wait_reply`), offered each message first.
     pub(crate) waiters: super::conversation::Waiters,
+    /// The app-wide error hook, asked after the command's own.
+    pub(crate) on_error: Option<super::OnError>,
+    /// The words of the built-in `/help` (without `/`); empty when it is turned off.
+    pub(crate) help_words: Vec<String>,
+    /// Whether a command-like message that matches no command gets a "did you mean".
+    pub(crate) suggest: bool,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the

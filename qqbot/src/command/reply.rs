@@ -1,7 +1,6 @@
 //! What a handler's return value means.
 
-use std::fmt::Display;
-
+use super::error::BoxError;
 use crate::message::{Mention, Message, Segment};
 
 /// What a handler asked for by returning: a reply, a failure, a short-circuit decision.
@@ -10,8 +9,9 @@ use crate::message::{Mention, Message, Segment};
 pub struct HandlerOutput {
     /// The reply to send, if any.
     pub reply: Option<Message>,
-    /// The handler failed with this error (logged, and replied in a friendly form).
-    pub error: Option<String>,
+    /// The handler failed with this error, kept as its own value: it becomes a
+    /// [`CommandError::Handler`](super::CommandError::Handler) for the `on_error` hooks.
+    pub error: Option<BoxError>,
     /// For `custom_short_circuit` handlers: whether to stop the chain.
     pub stop: Option<bool>,
 }
@@ -26,10 +26,16 @@ impl HandlerOutput {
     pub fn reply(message: Message) -> Self {
         HandlerOutput { reply: Some(message), ..Default::default() }
     }
+
+    /// Fail with `error`.
+    pub fn error(error: impl Into<BoxError>) -> Self {
+        HandlerOutput { error: Some(error.into()), ..Default::default() }
+    }
 }
 
 /// A handler return type: `()`, `String`, `&'static str`, `Message`, `Segment`, `Option<T>`, `Result<T, E>`
-/// (with `E: Display`) or `bool` (custom short-circuit).
+/// (with `E` any error, or a `String` / `&str`: anything `Into<Box<dyn Error + Send + Sync>>`) or `bool`
+/// (custom short-circuit).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a command handler",
     note = "return (), String, &'static str, Message, Segment, Option<T>, Result<T, E: Display>, or bool for custom_short_circuit"
@@ -93,11 +99,11 @@ impl<T: IntoReply> IntoReply for Option<T> {
     }
 }
 
-impl<T: IntoReply, E: Display> IntoReply for Result<T, E> {
+impl<T: IntoReply, E: Into<BoxError>> IntoReply for Result<T, E> {
     fn into_reply(self) -> HandlerOutput {
         match self {
             Ok(v) => v.into_reply(),
-            Err(e) => HandlerOutput { error: Some(e.to_string()), ..Default::default() },
+            Err(e) => HandlerOutput::error(e),
         }
     }
 }
