@@ -121,9 +121,14 @@ pub enum CommandError {
 }
 
 impl CommandError {
-    /// The error a handler returned, classified: the framework's prompt timeout and shutdown become their own
-    /// kinds; everything else is [`CommandError::Handler`] keeping the value.
+    /// The error a handler returned, classified: a `CommandError` the handler returned itself stays what it is;
+    /// the framework's prompt timeout and shutdown become their own kinds; everything else is
+    /// [`CommandError::Handler`] keeping the value.
     pub fn from_handler(command: impl Into<String>, source: BoxError) -> Self {
+        let source = match source.downcast::<CommandError>() {
+            Ok(own) => return *own,
+            Err(other) => other,
+        };
         match source.downcast::<Error>() {
             Ok(e) => match *e {
                 Error::PromptTimeout(after) => CommandError::PromptTimeout(after),

@@ -159,15 +159,15 @@ impl Text<'_> {
                 }
             }
             Text::PlatformUnavailable => s.push_str(if zh {
-                "暂时连不上 QQ，请稍后再试"
+                "暂时连不上平台，请稍后再试"
             } else {
-                "QQ cannot be reached right now, please try again later"
+                "the platform cannot be reached right now, please try again later"
             }),
             Text::PlatformRefused(code) => {
                 if zh {
-                    let _ = write!(s, "QQ 拒绝了这次操作（错误码 {code}）");
+                    let _ = write!(s, "平台拒绝了这次操作（错误码 {code}）");
                 } else {
-                    let _ = write!(s, "QQ refused the operation (code {code})");
+                    let _ = write!(s, "the platform refused the operation (code {code})");
                 }
             }
             Text::NotSupportedHere => s.push_str(if zh { "这里不支持这个操作" } else { "this is not supported here" }),
