@@ -247,7 +247,8 @@ impl CommandArgs {
                 "on_error" => match value {
                     Expr::Path(path) => args.on_error = Some(path),
                     other => {
-                        let advice = "`on_error` takes the path of an `async fn(Ctx, CommandError) -> Result<(), CommandError>`";
+                        let advice =
+                            "`on_error` takes the path of an `async fn(Ctx, CommandError) -> Result<(), CommandError>`";
                         return Err(syn::Error::new(other.span(), advice));
                     }
                 },

@@ -29,22 +29,20 @@ fn kind(err: &CommandError) -> &'static str {
 /// have come from an error's English `Display`.
 fn failing_commands() -> Vec<BotCommand> {
     vec![
-        BotCommand::new("数数")
-            .word("/数数")
-            .handler(|ctx: Ctx| async move {
-                let args = ctx.args().to_owned();
-                let mut words = args.split_whitespace();
-                match (words.next(), words.next()) {
-                    (None, _) => HandlerOutput::error(CommandError::MissingArgument {
-                        command: "数数".into(),
-                        param: "数量",
-                        expected: qqbot::i18n::ArgKindText::Integer,
-                        usage: "/数数 <数量:整数>".into(),
-                        summary: String::new(),
-                    }),
-                    _ => HandlerOutput::none(),
-                }
-            }),
+        BotCommand::new("数数").word("/数数").handler(|ctx: Ctx| async move {
+            let args = ctx.args().to_owned();
+            let mut words = args.split_whitespace();
+            match (words.next(), words.next()) {
+                (None, _) => HandlerOutput::error(CommandError::MissingArgument {
+                    command: "数数".into(),
+                    param: "数量",
+                    expected: qqbot::i18n::ArgKindText::Integer,
+                    usage: "/数数 <数量:整数>".into(),
+                    summary: String::new(),
+                }),
+                _ => HandlerOutput::none(),
+            }
+        }),
         BotCommand::new("管理").word("/管理").admin(true).handler(|_: Ctx| async { "已管理" }),
         BotCommand::new("管理员专用").word("/专用").admin_error_msg("仅限管理员").handler(|_: Ctx| async { "好" }),
         BotCommand::new("频道专用").word("/频道").scenes(Scene::GUILD).handler(|_: Ctx| async { "频道" }),
@@ -55,9 +53,9 @@ fn failing_commands() -> Vec<BotCommand> {
             Err::<String, _>(Error::Disconnected { platform: Platform::OneBot, self_id: "10000".into() })
         }),
         BotCommand::new("缺群").word("/缺群").handler(|ctx: Ctx| async move { ctx.group_id().map(str::to_owned) }),
-        BotCommand::new("磁盘").word("/磁盘").handler(|_: Ctx| async {
-            Err::<String, _>(std::io::Error::other("disk on fire"))
-        }),
+        BotCommand::new("磁盘")
+            .word("/磁盘")
+            .handler(|_: Ctx| async { Err::<String, _>(std::io::Error::other("disk on fire")) }),
         BotCommand::new("文字错误").word("/余额").handler(|_: Ctx| async { Err::<String, _>("balance too low") }),
         BotCommand::new("崩溃").word("/崩溃").handler(|ctx: Ctx| async move {
             if ctx.args().is_empty() {

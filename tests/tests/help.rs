@@ -96,7 +96,10 @@ async fn help_lists_what_the_asker_may_use_here() {
 async fn help_for_one_command_gives_its_whole_doc_and_usage() {
     let c = client(commands());
     let detail = c.send("/help echo").await.texts();
-    assert_eq!(detail, vec!["用法：/echo <text:文字>（又名 /复读）\n复读你说的话\n\n例子：/echo 你好\n会回复「你好」。"]);
+    assert_eq!(
+        detail,
+        vec!["用法：/echo <text:文字>（又名 /复读）\n复读你说的话\n\n例子：/echo 你好\n会回复「你好」。"]
+    );
     assert_eq!(c.send("/help /复读").await.texts(), detail, "any word, with or without its slash");
     let hidden = c.send("/help 禁言").await.texts();
     assert!(hidden[0].starts_with("没有「禁言」这个命令"), "admin-only, hidden from members: {hidden:?}");

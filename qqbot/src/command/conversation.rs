@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::api::Target;
 use super::ctx::Ctx;
+use crate::api::Target;
 use crate::error::{Error, Result};
 use crate::event::{Event, MessageEvent, Platform};
 use crate::message::Message;

@@ -12,18 +12,18 @@ use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 
 use super::bot_command::{BotCommand, EventHandler, WordMatch};
-use super::error::CommandError;
-use super::help::{help_command, help_for, usable};
-use super::suggest::closest;
+use super::conversation::Offer;
 use super::ctx::{AppState, Ctx, Hit, Settle, Shared};
+use super::error::CommandError;
 use super::extract::ParamError;
+use super::help::{help_command, help_for, usable};
 use super::matcher::Matcher;
 use super::reply::HandlerOutput;
+use super::suggest::closest;
 use crate::api::Bot;
 use crate::event::{Event, Sender};
 use crate::i18n::Text;
 use crate::message::{Message, Segment};
-use super::conversation::Offer;
 
 /// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
 pub struct Dispatcher {
@@ -207,8 +207,8 @@ impl Dispatcher {
         };
         // Addressed to the bot: a leading `/`, or a mention of the bot (an implicit one in private chats does not
         // count, or every chat line there would be taken for a mistyped command).
-        let command_like = shared.text.trim_start().starts_with(['/', '／'])
-            || msg.message.mentions().any(|id| id == msg.self_id);
+        let command_like =
+            shared.text.trim_start().starts_with(['/', '／']) || msg.message.mentions().any(|id| id == msg.self_id);
         let mut ran = false;
         let mut any_candidate = false;
         let mut skipped: Option<(Ctx, Arc<BotCommand>, CommandError)> = None;
@@ -220,8 +220,11 @@ impl Dispatcher {
             if !cmd.scenes.contains(msg.scene) {
                 tracing::trace!(command = %cmd.name, scene = %msg.scene, "skipped: scene not valid");
                 if skipped.is_none() {
-                    let err =
-                        CommandError::SceneMismatch { command: cmd.name.clone(), scene: msg.scene, allowed: cmd.scenes };
+                    let err = CommandError::SceneMismatch {
+                        command: cmd.name.clone(),
+                        scene: msg.scene,
+                        allowed: cmd.scenes,
+                    };
                     skipped = Some((ctx, cmd.clone(), err));
                 }
                 continue;
@@ -231,7 +234,8 @@ impl Dispatcher {
                 continue;
             }
             if cmd.admin && !shared.sender.is_admin() {
-                let err = CommandError::PermissionDenied { command: cmd.name.clone(), message: cmd.admin_error_msg.clone() };
+                let err =
+                    CommandError::PermissionDenied { command: cmd.name.clone(), message: cmd.admin_error_msg.clone() };
                 if cmd.admin_error_msg.is_some() {
                     ran = true;
                     self.fail(ctx, Some(cmd), err, command_like).await;

@@ -92,9 +92,9 @@ pub fn help_command(
 ) -> Option<String> {
     let bare = |w: &str| w.trim_start_matches(['/', '／']).to_owned();
     let wanted = bare(name.trim());
-    let entry = entries(commands.iter().filter(|c| usable(c, scene, is_admin))).into_iter().find(|entry| {
-        entry.iter().any(|c| c.name == wanted || c.words.iter().any(|w| bare(w) == wanted))
-    })?;
+    let entry = entries(commands.iter().filter(|c| usable(c, scene, is_admin)))
+        .into_iter()
+        .find(|entry| entry.iter().any(|c| c.name == wanted || c.words.iter().any(|w| bare(w) == wanted)))?;
     let mut out = Text::Usage(&entry[0].usage(lang)).render(lang);
     let aliases = aliases(&entry);
     if !aliases.is_empty() {

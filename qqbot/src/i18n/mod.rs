@@ -146,10 +146,16 @@ impl Text<'_> {
                 let _ = write!(s, "{}「{extra}」", if zh { "多余的参数：" } else { "unexpected arguments: " });
             }
             Text::ReplyTimeout => s.push_str(if zh { "等待回复超时" } else { "timed out waiting for a reply" }),
-            Text::ShuttingDown => {
-                s.push_str(if zh { "机器人正在关闭，请稍后再试" } else { "the bot is shutting down, please try again later" })
-            }
-            Text::AdminOnly => s.push_str(if zh { "只有管理员可以使用这个命令" } else { "only admins can use this command" }),
+            Text::ShuttingDown => s.push_str(if zh {
+                "机器人正在关闭，请稍后再试"
+            } else {
+                "the bot is shutting down, please try again later"
+            }),
+            Text::AdminOnly => s.push_str(if zh {
+                "只有管理员可以使用这个命令"
+            } else {
+                "only admins can use this command"
+            }),
             Text::WrongScene(allowed) => {
                 let names: Vec<&str> = allowed.iter().map(|scene| scene_name(scene, zh)).collect();
                 if zh {
@@ -170,11 +176,17 @@ impl Text<'_> {
                     let _ = write!(s, "the platform refused the operation (code {code})");
                 }
             }
-            Text::NotSupportedHere => s.push_str(if zh { "这里不支持这个操作" } else { "this is not supported here" }),
-            Text::NotAvailableHere => s.push_str(if zh { "这个命令在这里用不了" } else { "this command cannot be used here" }),
-            Text::StorageFailed => {
-                s.push_str(if zh { "数据读写失败，请稍后再试" } else { "could not read or save data, please try again later" })
+            Text::NotSupportedHere => {
+                s.push_str(if zh { "这里不支持这个操作" } else { "this is not supported here" })
             }
+            Text::NotAvailableHere => {
+                s.push_str(if zh { "这个命令在这里用不了" } else { "this command cannot be used here" })
+            }
+            Text::StorageFailed => s.push_str(if zh {
+                "数据读写失败，请稍后再试"
+            } else {
+                "could not read or save data, please try again later"
+            }),
             Text::DidYouMean(word) => {
                 let _ = if zh { write!(s, "你是不是想用 {word}？") } else { write!(s, "did you mean {word}?") };
             }
@@ -189,9 +201,15 @@ impl Text<'_> {
                 let _ = if zh { write!(s, "（又名 {words}）") } else { write!(s, " (also {words})") };
             }
             Text::HelpNoSuchCommand(name) => {
-                let _ = if zh { write!(s, "没有「{name}」这个命令") } else { write!(s, "there is no command \"{name}\"") };
+                let _ = if zh {
+                    write!(s, "没有「{name}」这个命令")
+                } else {
+                    write!(s, "there is no command \"{name}\"")
+                };
             }
-            Text::HelpEmpty => s.push_str(if zh { "这里没有可用的命令" } else { "no commands are available here" }),
+            Text::HelpEmpty => {
+                s.push_str(if zh { "这里没有可用的命令" } else { "no commands are available here" })
+            }
             Text::Kind(kind) => s.push_str(match (zh, kind) {
                 (true, ArgKindText::Integer) => "整数",
                 (true, ArgKindText::Number) => "数字",
