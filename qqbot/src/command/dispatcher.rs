@@ -4,6 +4,12 @@
 //! Inside it, `#[on_event]` handlers run first, then the candidate commands in dispatch order — priority (higher
 //! first), then word commands before regex commands, then declaration order — each through its checks (scene, `at`,
 //! `admin`) and with its panics caught, until one short-circuits.
+//!
+//! What goes wrong becomes a [`CommandError`] and goes to the command's `on_error`, the app's, then the default
+//! reply in the app's language. Commands skipped for their scene or for admins only are reported only when no
+//! command ran and the message was addressed to the bot (a leading `/` or a mention), so chat text stays quiet.
+//! A message addressed to the bot that matched no command gets the built-in `/help` when it asks for it, else a
+//! "did you mean".
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -345,8 +351,8 @@ impl Dispatcher {
 
     async fn deliver(&self, ctx: &Ctx, cmd: Option<&BotCommand>, name: &str, out: HandlerOutput) {
         if let Some(err) = out.error {
-            let command_like = true;
-            self.fail(ctx.clone(), cmd, CommandError::from_handler(name, err), command_like).await;
+            // A handler that ran and failed always owes the user an answer, addressed or not.
+            self.fail(ctx.clone(), cmd, CommandError::from_handler(name, err), true).await;
         }
         if let Some(reply) = out.reply {
             self.send_reply(ctx, name, reply).await;

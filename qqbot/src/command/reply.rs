@@ -38,7 +38,7 @@ impl HandlerOutput {
 /// (custom short-circuit).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a command handler",
-    note = "return (), String, &'static str, Message, Segment, Option<T>, Result<T, E: Display>, or bool for custom_short_circuit"
+    note = "return (), String, &'static str, Message, Segment, Option<T>, Result<T, E: Error>, or bool for custom_short_circuit"
 )]
 pub trait IntoReply {
     /// Converts the value.
