@@ -90,6 +90,8 @@ async fn help_lists_what_the_asker_may_use_here() {
     assert!(!guild.iter().any(|l| l.starts_with("天气")), "group and C2C only: {guild:?}");
     let private = lines(&c.private("u").send("/help").await);
     assert!(!private.iter().any(|l| l.starts_with("/禁言") || l.starts_with("/频道")), "{private:?}");
+    assert_eq!(c.private("u").send("帮助").await.texts(), c.private("u").send("/帮助").await.texts(), "no `/` needed");
+    assert!(c.send("帮助").await.is_empty(), "in a group, chat text saying 帮助 is not a command");
 }
 
 #[tokio::test]

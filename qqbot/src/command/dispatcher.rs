@@ -304,13 +304,20 @@ impl Dispatcher {
             self.fail(ctx, Some(&cmd), err, command_like).await;
             return;
         }
-        if any_candidate || !command_like {
+        if any_candidate {
             return;
         }
         let ctx = Ctx { shared: shared.clone(), hit: None };
-        if let Some(text) = self.builtin_help(&shared.treated, msg.scene, shared.sender.is_admin()) {
+        // In a private chat every line is said to the bot, so `帮助` alone asks for help there; a suggestion still
+        // needs a `/` or a mention, or every chat line would be taken for a mistyped command.
+        let help = if command_like || msg.scene.is_private() {
+            self.builtin_help(&shared.treated, msg.scene, shared.sender.is_admin())
+        } else {
+            None
+        };
+        if let Some(text) = help {
             self.send_reply(&ctx, "help", text.into()).await;
-        } else if self.app.suggest {
+        } else if self.app.suggest && command_like {
             self.suggest(&ctx, msg.scene).await;
         }
     }
@@ -383,6 +390,10 @@ impl Dispatcher {
             };
         }
         if err.is_skip() && !command_like {
+            return;
+        }
+        if ctx.target().is_none() {
+            // A meta event (connected, heartbeat …) has nobody to tell; the error is logged above.
             return;
         }
         let name = err.command().unwrap_or("dispatch").to_owned();
