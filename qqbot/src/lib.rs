@@ -72,7 +72,7 @@ pub use qqbot_macros::on_event;
 pub mod prelude {
     pub use crate::api::{Bot, Target};
     pub use crate::app::App;
-    pub use crate::command::{At, BotCommand, Captures, Ctx, RawText, Rest, State, Text, WordMatch};
+    pub use crate::command::{At, BotCommand, Captures, CommandError, Ctx, RawText, Rest, State, Text, WordMatch};
     pub use crate::error::{Error, Result};
     pub use crate::event::{
         Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,

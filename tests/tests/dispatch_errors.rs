@@ -21,6 +21,7 @@ fn kind(err: &CommandError) -> &'static str {
         CommandError::Handler { .. } => "handler",
         CommandError::Panic { .. } => "panic",
         CommandError::ShuttingDown => "shutdown",
+        CommandError::Refused(_) => "refused",
         _ => "other",
     }
 }
@@ -288,4 +289,25 @@ async fn event_handler_errors_reach_the_app_hook_and_the_default() {
     });
     let hooked = TestClient::new(hooked).expect("app builds");
     assert_eq!(hooked.send_event(joined()).await.texts(), vec!["hooked 120 from greet_fails"]);
+}
+
+#[command("/重复")]
+async fn repeat(times: u8) -> Result<String, CommandError> {
+    if times == 0 || times > 3 {
+        return Err(CommandError::refuse("次数应在 1 到 3 之间"));
+    }
+    Ok("好".repeat(usize::from(times)))
+}
+
+#[command("/内部")]
+async fn internal() -> Result<String, String> {
+    Err("internal detail: cache poisoned".to_owned())
+}
+
+#[tokio::test]
+async fn a_refusal_is_replied_as_written_and_a_plain_string_error_is_not() {
+    let c = TestClient::new(App::empty().command(repeat::command()).command(internal::command())).expect("app builds");
+    assert_eq!(c.send("/重复 9").await.texts(), vec!["次数应在 1 到 3 之间"]);
+    assert_eq!(c.send("/重复 2").await.texts(), vec!["好好"]);
+    assert_eq!(c.send("/内部").await.texts(), vec!["出错了，请稍后再试"]);
 }

@@ -118,6 +118,10 @@ pub enum CommandError {
     /// The bot is shutting down: a wait or call was cancelled.
     #[error("the bot is shutting down")]
     ShuttingDown,
+    /// The handler declined with a text written for the user ([`CommandError::refuse`]); the default replies it
+    /// as is.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl CommandError {
@@ -139,6 +143,13 @@ impl CommandError {
         }
     }
 
+    /// A refusal whose text the user should read as is: return it from a handler
+    /// (`-> Result<String, CommandError>`) when the error is the user's, such as a number out of range. Plain
+    /// `Err(String)` values are treated as internal errors and not shown.
+    pub fn refuse(message: impl Into<String>) -> Self {
+        CommandError::Refused(message.into())
+    }
+
     /// The name of the command (or event handler) it happened in, when known.
     pub fn command(&self) -> Option<&str> {
         match self {
@@ -149,7 +160,7 @@ impl CommandError {
             | CommandError::SceneMismatch { command, .. }
             | CommandError::Handler { command, .. }
             | CommandError::Panic { command, .. } => Some(command),
-            CommandError::PromptTimeout(_) | CommandError::ShuttingDown => None,
+            CommandError::PromptTimeout(_) | CommandError::ShuttingDown | CommandError::Refused(_) => None,
         }
     }
 
@@ -203,6 +214,7 @@ impl CommandError {
             CommandError::SceneMismatch { allowed, .. } => Text::WrongScene(*allowed).render(lang),
             CommandError::PromptTimeout(_) => Text::ReplyTimeout.render(lang),
             CommandError::ShuttingDown => Text::ShuttingDown.render(lang),
+            CommandError::Refused(message) => message.clone(),
             CommandError::Panic { .. } => Text::HandlerPanicked.render(lang),
             CommandError::Handler { source, .. } => match source.downcast_ref::<Error>() {
                 Some(e) => framework_error_text(e).render(lang),
