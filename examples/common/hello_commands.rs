@@ -45,9 +45,10 @@ pub async fn calculate(caps: Captures) -> String {
 
 /// 重复几遍：/repeat 3 你好
 #[command("/repeat", "/重复")]
-pub async fn repeat(times: u8, text: String) -> Result<String, String> {
+pub async fn repeat(times: u8, text: String) -> Result<String, CommandError> {
     if times == 0 || times > 10 {
-        return Err("次数应在 1 到 10 之间 / times must be 1 to 10".to_owned());
+        // A refusal is replied as written; other errors are logged and replied as a generic text.
+        return Err(CommandError::refuse("次数应在 1 到 10 之间 / times must be 1 to 10"));
     }
     Ok(vec![text; usize::from(times)].join(" "))
 }

@@ -21,6 +21,7 @@ pub const COMMAND_KEYS: &[&str] = &[
     "priority",
     "name",
     "matching",
+    "on_error",
 ];
 
 /// The keys `#[on_event]` accepts.
@@ -71,6 +72,7 @@ pub struct CommandArgs {
     pub priority: Option<i32>,
     pub name: Option<LitStr>,
     pub matching: Option<Matching>,
+    pub on_error: Option<syn::ExprPath>,
 }
 
 /// The parsed `#[on_event(...)]`.
@@ -207,6 +209,7 @@ impl CommandArgs {
             priority: None,
             name: None,
             matching: None,
+            on_error: None,
         };
         let mut seen = Vec::new();
         let mut regex_key: Option<Ident> = None;
@@ -241,6 +244,14 @@ impl CommandArgs {
                 "priority" => args.priority = Some(lit_int(&key, &value)?),
                 "name" => args.name = Some(lit_str(&key, &value)?),
                 "matching" => args.matching = Some(matching(&key, &value)?),
+                "on_error" => match value {
+                    Expr::Path(path) => args.on_error = Some(path),
+                    other => {
+                        let advice =
+                            "`on_error` takes the path of an `async fn(Ctx, CommandError) -> Result<(), CommandError>`";
+                        return Err(syn::Error::new(other.span(), advice));
+                    }
+                },
                 _ => return Err(unknown_key(&key, COMMAND_KEYS)),
             }
         }

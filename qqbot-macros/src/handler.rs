@@ -273,6 +273,9 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
     if let Some(v) = args.treat {
         setters.push(quote!(.treat(#v)));
     }
+    if let Some(path) = &args.on_error {
+        setters.push(quote!(.on_error(#path)));
+    }
     if let Some(v) = args.priority {
         setters.push(quote!(.priority(#v)));
     }

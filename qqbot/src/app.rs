@@ -10,7 +10,8 @@ use tokio::sync::watch;
 use crate::adapter::console::{ConsoleAdapter, ConsoleConfig};
 use crate::adapter::{self, Adapter, EventSink};
 use crate::command::{
-    AppState, BotCommand, CommandRegistration, Dispatcher, EventHandler, EventRegistration, dispatch_order,
+    AppState, BotCommand, CommandError, CommandRegistration, Ctx, Dispatcher, EventHandler, EventRegistration, OnError,
+    dispatch_order,
 };
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -30,6 +31,7 @@ pub struct App {
     event_handlers: Vec<EventHandler>,
     adapters: Vec<Box<dyn Adapter>>,
     states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+    on_error: Option<OnError>,
 }
 
 impl std::fmt::Debug for App {
@@ -59,6 +61,7 @@ impl App {
             event_handlers: Vec::new(),
             adapters: Vec::new(),
             states: HashMap::new(),
+            on_error: None,
         }
     }
 
@@ -127,6 +130,51 @@ impl App {
         self
     }
 
+    /// Sets the app-wide error hook: `async fn(Ctx, CommandError) -> Result<(), CommandError>`, asked after a
+    /// command's own [`BotCommand::on_error`] and for `#[on_event]` handlers. `Ok(())` means handled; `Err`
+    /// passes the error on to the default, which replies in the app's language and logs the error in full.
+    ///
+    /// ```
+    /// use qqbot::prelude::*;
+    /// use qqbot::command::CommandError;
+    ///
+    /// async fn report(ctx: Ctx, err: CommandError) -> Result<(), CommandError> {
+    ///     match err {
+    ///         CommandError::PromptTimeout(_) => {
+    ///             let _ = ctx.reply("太久没回复，已取消").await;
+    ///             Ok(())
+    ///         }
+    ///         other => Err(other),
+    ///     }
+    /// }
+    /// let app = App::new().on_error(report);
+    /// ```
+    pub fn on_error<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Ctx, CommandError) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = std::result::Result<(), CommandError>> + Send + 'static,
+    {
+        self.on_error = Some(Arc::new(move |ctx, err| Box::pin(f(ctx, err))));
+        self
+    }
+
+    /// Sets the words of the built-in `/help` (default `help` and `帮助`; a leading `/` is optional).
+    pub fn help_words<I: IntoIterator<Item = S>, S: Into<String>>(mut self, words: I) -> Self {
+        self.config.bot.help = words.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Turns the built-in `/help` off.
+    pub fn without_help(self) -> Self {
+        self.help_words(Vec::<String>::new())
+    }
+
+    /// Turns "did you mean" for mistyped commands on (the default) or off.
+    pub fn suggest(mut self, suggest: bool) -> Self {
+        self.config.bot.suggest = suggest;
+        self
+    }
+
     /// Builds the dispatcher: registered commands (ordered by source location) then added ones, in dispatch
     /// order. The returned sender starts shutdown.
     pub(crate) fn build(self) -> Result<Built> {
@@ -161,6 +209,16 @@ impl App {
             states,
             shutdown: shutdown_rx.clone(),
             waiters: Default::default(),
+            on_error: self.on_error,
+            help_words: self
+                .config
+                .bot
+                .help
+                .iter()
+                .map(|w| w.trim().trim_start_matches(['/', '／']).to_owned())
+                .filter(|w| !w.is_empty())
+                .collect(),
+            suggest: self.config.bot.suggest,
         });
         let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight).map_err(|e| {
             Error::config("commands", format!("the words that match anywhere do not build an index: {e}"))

@@ -7,6 +7,8 @@
 //! [bot]
 //! superusers = ["12345"]   # may use admin-only commands anywhere
 //! lang = "zh-CN"           # or "en-US": the framework's own texts
+//! help = ["help", "帮助"]   # the built-in /help's words; [] turns it off
+//! suggest = true           # "did you mean" for a mistyped command
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -32,11 +34,23 @@ pub struct BotConfig {
     pub max_in_flight: usize,
     /// The folder for the bot's data (the session database …).
     pub data_dir: PathBuf,
+    /// The words of the built-in `/help` (a leading `/` is optional); empty turns it off. A command of your own
+    /// on the same word wins over it.
+    pub help: Vec<String>,
+    /// Whether a message addressed to the bot that matches no command gets a "did you mean" reply.
+    pub suggest: bool,
 }
 
 impl Default for BotConfig {
     fn default() -> Self {
-        BotConfig { superusers: Vec::new(), lang: "zh-CN".into(), max_in_flight: 1024, data_dir: PathBuf::from("data") }
+        BotConfig {
+            superusers: Vec::new(),
+            lang: "zh-CN".into(),
+            max_in_flight: 1024,
+            data_dir: PathBuf::from("data"),
+            help: vec!["help".into(), "帮助".into()],
+            suggest: true,
+        }
     }
 }
 
@@ -153,6 +167,10 @@ mod tests {
         }
         assert_eq!(c.section::<Console>("console").unwrap().unwrap().self_id, "9");
         assert!(c.section::<Console>("missing").unwrap().is_none());
+        assert_eq!(c.bot.help, vec!["help", "帮助"], "the built-in help is on by default");
+        assert!(c.bot.suggest);
+        let c = Config::from_toml("[bot]\nhelp=[]\nsuggest=false").unwrap();
+        assert!(c.bot.help.is_empty() && !c.bot.suggest);
     }
 
     #[test]

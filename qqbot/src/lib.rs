@@ -60,7 +60,8 @@ pub use message::{Message, Segment, at};
 ///
 /// Positional string literals are the trigger words; keys: `regex`, `at`, `admin`, `admin_error_msg`, `scenes`,
 /// `short_circuit`, `custom_short_circuit`, `treat`, `priority`, `name`, `matching` (`prefix`, `glued`,
-/// `anywhere`). The doc comment becomes the help text. The function stays callable; the macro adds a module of
+/// `anywhere`), `on_error` (the path of an `async fn(Ctx, CommandError) -> Result<(), CommandError>`, asked first
+/// when the command fails). The doc comment becomes the help text. The function stays callable; the macro adds a module of
 /// the same name whose `command()` returns the [`BotCommand`], and registers it so [`App::new`] finds it.
 pub use qqbot_macros::command;
 /// Declares a handler of non-message events: its parameters say which events (`MemberJoined`, `Poked`,
@@ -71,7 +72,9 @@ pub use qqbot_macros::on_event;
 pub mod prelude {
     pub use crate::api::{Bot, Target};
     pub use crate::app::App;
-    pub use crate::command::{At, BotCommand, Captures, Ctx, Flow, RawText, Rest, State, Text, WordMatch};
+    pub use crate::command::{
+        At, BotCommand, Captures, CommandError, Ctx, Flow, RawText, Rest, State, Text, WordMatch,
+    };
     pub use crate::error::{Error, Result};
     pub use crate::event::{
         Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,

@@ -62,3 +62,68 @@ async fn interactive_mode_shows_the_banner_and_console_commands() {
     assert!(out.contains("777 Member group"), "{out}");
     assert!(!out.contains("never"), "input after :quit is not read: {out}");
 }
+
+// ---- the sandbox keeps its word ----------------------------------------------------------------------------------
+
+#[command("/踢", admin = true, admin_error_msg = "只有管理员可以踢人")]
+async fn kick() -> &'static str {
+    "踢走了"
+}
+
+#[on_event]
+async fn welcome(joined: MemberJoined) -> String {
+    format!("欢迎 {}", joined.user_id)
+}
+
+#[on_event]
+async fn poked(poke: Poked) -> String {
+    format!("{} 戳了 {}", poke.user_id, poke.target_id)
+}
+
+#[command("/ask")]
+async fn ask(ctx: Ctx) -> qqbot::Result<String> {
+    ctx.reply("你叫什么名字？").await?;
+    let name = ctx.wait_reply(std::time::Duration::from_secs(5)).await?;
+    Ok(format!("你好，{name}"))
+}
+
+async fn run_sandbox(script: &str) -> String {
+    let buffer = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let output: ConsoleOutput = buffer.clone();
+    let console = ConsoleAdapter::new(ConsoleConfig::default())
+        .with_io(std::io::Cursor::new(script.as_bytes().to_vec()), output)
+        .interactive(false);
+    let app = App::empty()
+        .state(SessionManager::memory())
+        .command(kick::command())
+        .command(ask::command())
+        .on_event(welcome::handler())
+        .on_event(poked::handler())
+        .adapter(console);
+    tokio::time::timeout(std::time::Duration::from_secs(60), app.run())
+        .await
+        .expect("the console exits at end of input")
+        .expect("runs without error");
+    let bytes = buffer.lock().expect("not poisoned").clone();
+    String::from_utf8(bytes).expect("utf-8 output")
+}
+
+#[tokio::test]
+async fn su_makes_admin_commands_work() {
+    let out = run_sandbox("/踢\n:su\n/踢\n:su\n/踢\n").await;
+    assert_eq!(out, "只有管理员可以踢人\n踢走了\n只有管理员可以踢人\n");
+}
+
+#[tokio::test]
+async fn simulated_notices_reach_event_handlers() {
+    let out = run_sandbox(":join 42\n:poke\n:c2c\n:poke 777\n").await;
+    assert_eq!(out, "欢迎 42\n12345 戳了 10000\n12345 戳了 777\n");
+}
+
+#[tokio::test(start_paused = true)]
+async fn input_ending_during_a_conversation_lets_it_time_out() {
+    let out = run_sandbox("/ask\n").await;
+    assert_eq!(out, "你叫什么名字？\n等待回复超时\n", "not cancelled as if the bot were shutting down");
+    let answered = run_sandbox("/ask\n小明\n").await;
+    assert_eq!(answered, "你叫什么名字？\n你好，小明\n");
+}

@@ -9,6 +9,7 @@ use futures_util::future::BoxFuture;
 
 use super::args::ArgSpec;
 use super::ctx::Ctx;
+use super::error::{CommandError, OnError, on_error_hook};
 use super::extract::{ParamError, Requirement};
 use super::reply::{HandlerOutput, IntoReply};
 use crate::event::Scene;
@@ -96,6 +97,8 @@ pub struct BotCommand {
     pub location: Option<SourceLocation>,
     /// What its parameters need from the app (state …), checked when the app starts.
     pub requirements: Vec<Requirement>,
+    /// This command's error hook, asked first when something goes wrong (see [`BotCommand::on_error`]).
+    pub on_error: Option<OnError>,
 }
 
 impl fmt::Debug for BotCommand {
@@ -139,6 +142,7 @@ impl BotCommand {
             params: Vec::new(),
             location: None,
             requirements: Vec::new(),
+            on_error: None,
         }
     }
 
@@ -254,9 +258,31 @@ impl BotCommand {
         self
     }
 
-    /// The first line of the help text.
+    /// Sets this command's error hook: `async fn(Ctx, CommandError) -> Result<(), CommandError>`, asked before
+    /// the app's [`App::on_error`](crate::App::on_error) and the default. Return `Ok(())` when you handled the
+    /// error (replied, logged …), `Err(e)` to pass it on.
+    pub fn on_error<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Ctx, CommandError) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), CommandError>> + Send + 'static,
+    {
+        self.on_error = Some(on_error_hook(f));
+        self
+    }
+
+    /// The first paragraph of the help text (lines up to the first blank line, joined), trimmed.
     pub fn summary(&self) -> &str {
-        self.help.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+        let help = self.help.trim_start_matches(['\n', '\r', ' ', '\t']);
+        let mut end = 0;
+        let mut pos = 0;
+        for line in help.split_inclusive('\n') {
+            if line.trim().is_empty() {
+                break;
+            }
+            pos += line.len();
+            end = pos;
+        }
+        help[..end].trim_end()
     }
 
     /// The usage line, generated from the first word (the name for regex commands) and the typed arguments: `/禁言 <target:@用户> <minutes:整数>`.

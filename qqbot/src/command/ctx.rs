@@ -21,7 +21,13 @@ pub(crate) struct AppState {
     pub(crate) states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Handlers waiting for a reply (`ctx.wait_reply`), offered each message first.
-    pub(crate) waiters: crate::session::Waiters,
+    pub(crate) waiters: super::conversation::Waiters,
+    /// The app-wide error hook, asked after the command's own.
+    pub(crate) on_error: Option<super::OnError>,
+    /// The words of the built-in `/help` (without `/`); empty when it is turned off.
+    pub(crate) help_words: Vec<String>,
+    /// Whether a command-like message that matches no command gets a "did you mean".
+    pub(crate) suggest: bool,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the
@@ -61,7 +67,7 @@ pub(crate) struct Shared {
     pub(crate) settle: Option<Arc<Settle>>,
     /// Set while a handler of this event runs on after taking a message from a wait: ends that message's
     /// handling when the handler waits again or finishes.
-    pub(crate) conversation: crate::session::ConversationSlot,
+    pub(crate) conversation: super::conversation::ConversationSlot,
 }
 
 /// What the matcher found for the command being run.
@@ -246,11 +252,37 @@ impl Ctx {
         let _ = rx.wait_for(|v| *v).await;
     }
 
+    /// The sessions of this event (what the [`Session`](crate::session::Session) extractor gives).
+    pub fn session(&self) -> Result<crate::session::Session> {
+        <crate::session::Session as super::FromCtx>::from_ctx(self)
+    }
+
     /// Tells whoever waits for this event's handling (the console sandbox, the test harness) that the handler is
     /// now waiting for the user, so they may send the next message. Conversation helpers call this.
     pub fn mark_waiting(&self) {
         if let Some(settle) = &self.shared.settle {
             settle.fire();
         }
+    }
+}
+
+impl super::FromCtx for crate::session::Session {
+    fn from_ctx(ctx: &Ctx) -> Result<Self> {
+        let manager = ctx.state::<crate::session::SessionManager>().ok_or(Error::Missing {
+            what: "session manager (App::state(SessionManager::…) replaced by something else?)",
+        })?;
+        let origin = crate::session::Origin {
+            bot: ctx.bot().clone(),
+            event: ctx.event().clone(),
+            user_id: ctx.user_id().to_owned(),
+        };
+        Ok(crate::session::Session::for_event((*manager).clone(), origin))
+    }
+
+    fn requirements(out: &mut Vec<super::Requirement>) {
+        out.push(super::Requirement::state_via::<crate::session::SessionManager>(
+            "Session",
+            "configure a store in `[session]` of qqbot.toml, or add one with `App::state(SessionManager::…)`",
+        ));
     }
 }

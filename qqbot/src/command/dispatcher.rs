@@ -4,6 +4,12 @@
 //! Inside it, `#[on_event]` handlers run first, then the candidate commands in dispatch order — priority (higher
 //! first), then word commands before regex commands, then declaration order — each through its checks (scene, `at`,
 //! `admin`) and with its panics caught, until one short-circuits.
+//!
+//! What goes wrong becomes a [`CommandError`] and goes to the command's `on_error`, the app's, then the default
+//! reply in the app's language. Commands skipped for their scene or for admins only are reported only when no
+//! command ran and the message was addressed to the bot (a leading `/` or a mention), so chat text stays quiet.
+//! A message addressed to the bot that matched no command gets the built-in `/help` when it asks for it, else a
+//! "did you mean".
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -11,16 +17,19 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 
-use super::bot_command::{BotCommand, EventHandler};
+use super::bot_command::{BotCommand, EventHandler, WordMatch};
+use super::conversation::Offer;
 use super::ctx::{AppState, Ctx, Hit, Settle, Shared};
+use super::error::CommandError;
 use super::extract::ParamError;
+use super::help::{help_command, help_for, usable};
 use super::matcher::Matcher;
 use super::reply::HandlerOutput;
+use super::suggest::closest;
 use crate::api::Bot;
 use crate::event::{Event, Sender};
 use crate::i18n::Text;
 use crate::message::{Message, Segment};
-use crate::session::Offer;
 
 /// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
 pub struct Dispatcher {
@@ -162,7 +171,8 @@ impl Dispatcher {
             }
             Event::Notice(n) => (String::new(), String::new(), Sender::new(n.user_id().unwrap_or_default())),
         };
-        sender.is_superuser = self.app.superusers.contains(&sender.user_id);
+        // An adapter may already have said so (the console's `:su`); the configured list adds to that.
+        sender.is_superuser |= self.app.superusers.contains(&sender.user_id);
         let is_self = matches!(&event, Event::Message(m) if m.is_self);
         let shared = Arc::new(Shared {
             event,
@@ -177,18 +187,20 @@ impl Dispatcher {
 
         for h in &self.event_handlers {
             let ctx = Ctx { shared: shared.clone(), hit: None };
-            let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| (h.handler)(ctx))) {
+            let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| (h.handler)(ctx.clone()))) {
                 Ok(Some(fut)) => fut,
                 Ok(None) => continue,
                 Err(panic) => {
-                    tracing::error!(handler = %h.name, "event handler panicked: {}", panic_message(&panic));
+                    let err = CommandError::Panic { command: h.name.clone(), message: panic_message(&panic) };
+                    self.fail(ctx, None, err, false).await;
                     continue;
                 }
             };
             match AssertUnwindSafe(fut).catch_unwind().await {
-                Ok(out) => self.deliver(&shared, &h.name, out).await,
+                Ok(out) => self.deliver(&ctx, None, &h.name, out).await,
                 Err(panic) => {
-                    tracing::error!(handler = %h.name, "event handler panicked: {}", panic_message(&panic))
+                    let err = CommandError::Panic { command: h.name.clone(), message: panic_message(&panic) };
+                    self.fail(ctx, None, err, false).await;
                 }
             }
         }
@@ -199,10 +211,28 @@ impl Dispatcher {
         let Event::Message(msg) = &shared.event else {
             return;
         };
+        // Addressed to the bot: a leading `/`, or a mention of the bot (an implicit one in private chats does not
+        // count, or every chat line there would be taken for a mistyped command).
+        let command_like =
+            shared.text.trim_start().starts_with(['/', '／']) || msg.message.mentions().any(|id| id == msg.self_id);
+        let mut ran = false;
+        let mut any_candidate = false;
+        let mut skipped: Option<(Ctx, Arc<BotCommand>, CommandError)> = None;
         for cand in self.matcher.candidates(&shared.treated, &self.commands) {
+            any_candidate = true;
             let cmd = &self.commands[cand.cmd as usize];
+            let hit = Hit { command: cmd.clone(), args_start: cand.args_start, captures: cand.captures };
+            let ctx = Ctx { shared: shared.clone(), hit: Some(Arc::new(hit)) };
             if !cmd.scenes.contains(msg.scene) {
                 tracing::trace!(command = %cmd.name, scene = %msg.scene, "skipped: scene not valid");
+                if skipped.is_none() {
+                    let err = CommandError::SceneMismatch {
+                        command: cmd.name.clone(),
+                        scene: msg.scene,
+                        allowed: cmd.scenes,
+                    };
+                    skipped = Some((ctx, cmd.clone(), err));
+                }
                 continue;
             }
             if cmd.at && !msg.mentions_me() {
@@ -210,24 +240,30 @@ impl Dispatcher {
                 continue;
             }
             if cmd.admin && !shared.sender.is_admin() {
-                match &cmd.admin_error_msg {
-                    Some(text) => {
-                        self.send_reply(&shared, &cmd.name, Message::from(text.as_str())).await;
-                        break;
-                    }
-                    None => continue,
+                let err =
+                    CommandError::PermissionDenied { command: cmd.name.clone(), message: cmd.admin_error_msg.clone() };
+                if cmd.admin_error_msg.is_some() {
+                    ran = true;
+                    self.fail(ctx, Some(cmd), err, command_like).await;
+                    break;
                 }
+                tracing::trace!(command = %cmd.name, "skipped: admins only");
+                if skipped.is_none() {
+                    skipped = Some((ctx, cmd.clone(), err));
+                }
+                continue;
             }
-            let hit = Hit { command: cmd.clone(), args_start: cand.args_start, captures: cand.captures };
-            let ctx = Ctx { shared: shared.clone(), hit: Some(Arc::new(hit)) };
-            let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx))) {
+            let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx.clone()))) {
                 Ok(fut) => AssertUnwindSafe(fut).catch_unwind().await,
                 Err(panic) => Err(panic),
             };
+            if !matches!(result, Ok(Err(ParamError::Extract(_)))) {
+                ran = true;
+            }
             let stop = match result {
                 Ok(Ok(out)) => {
                     let stop = if cmd.is_custom_short_circuit { out.stop == Some(true) } else { cmd.short_circuit };
-                    self.deliver(&shared, &cmd.name, out).await;
+                    self.deliver(&ctx, Some(cmd), &cmd.name, out).await;
                     stop
                 }
                 Ok(Err(ParamError::Extract(e))) => {
@@ -235,20 +271,25 @@ impl Dispatcher {
                     continue;
                 }
                 Ok(Err(ParamError::Arg { param, error })) => {
-                    let lang = self.app.lang;
-                    let expected = Text::Kind(error.expected).render(lang);
-                    let problem = Text::BadArgument { param, expected: &expected, got: error.got.as_deref() };
-                    self.reply_usage(&shared, cmd, problem.render(lang)).await;
+                    let (usage, summary) = (cmd.usage(self.app.lang), cmd.summary().to_owned());
+                    let command = cmd.name.clone();
+                    let expected = error.expected;
+                    let err = match error.got {
+                        Some(got) => CommandError::BadArgument { command, param, expected, got, usage, summary },
+                        None => CommandError::MissingArgument { command, param, expected, usage, summary },
+                    };
+                    self.fail(ctx, Some(cmd), err, command_like).await;
                     true
                 }
                 Ok(Err(ParamError::TooMany(extra))) => {
-                    let problem = Text::TooManyArguments(&extra).render(self.app.lang);
-                    self.reply_usage(&shared, cmd, problem).await;
+                    let (usage, summary) = (cmd.usage(self.app.lang), cmd.summary().to_owned());
+                    let err = CommandError::TooManyArguments { command: cmd.name.clone(), extra, usage, summary };
+                    self.fail(ctx, Some(cmd), err, command_like).await;
                     true
                 }
                 Err(panic) => {
-                    tracing::error!(command = %cmd.name, location = ?cmd.location, "handler panicked: {}", panic_message(&panic));
-                    self.send_reply(&shared, &cmd.name, Text::HandlerPanicked.render(self.app.lang).into()).await;
+                    let err = CommandError::Panic { command: cmd.name.clone(), message: panic_message(&panic) };
+                    self.fail(ctx, Some(cmd), err, command_like).await;
                     cmd.short_circuit && !cmd.is_custom_short_circuit
                 }
             };
@@ -256,34 +297,136 @@ impl Dispatcher {
                 break;
             }
         }
-    }
-
-    async fn reply_usage(&self, shared: &Arc<Shared>, cmd: &BotCommand, problem: String) {
-        let lang = self.app.lang;
-        let mut text = problem;
-        text.push('\n');
-        text.push_str(&Text::Usage(&cmd.usage(lang)).render(lang));
-        if !cmd.summary().is_empty() {
-            text.push('\n');
-            text.push_str(cmd.summary());
+        if ran {
+            return;
         }
-        self.send_reply(shared, &cmd.name, text.into()).await;
+        if let Some((ctx, cmd, err)) = skipped {
+            self.fail(ctx, Some(&cmd), err, command_like).await;
+            return;
+        }
+        if any_candidate {
+            return;
+        }
+        let ctx = Ctx { shared: shared.clone(), hit: None };
+        // In a private chat every line is said to the bot, so `帮助` alone asks for help there; a suggestion still
+        // needs a `/` or a mention, or every chat line would be taken for a mistyped command.
+        let help = if command_like || msg.scene.is_private() {
+            self.builtin_help(&shared.treated, msg.scene, shared.sender.is_admin())
+        } else {
+            None
+        };
+        if let Some(text) = help {
+            self.send_reply(&ctx, "help", text.into()).await;
+        } else if self.app.suggest && command_like {
+            self.suggest(&ctx, msg.scene).await;
+        }
     }
 
-    async fn deliver(&self, shared: &Arc<Shared>, name: &str, out: HandlerOutput) {
+    /// The built-in `/help` (or `/help <command>`), when the treated text asks for it.
+    fn builtin_help(&self, treated: &str, scene: crate::event::Scene, is_admin: bool) -> Option<String> {
+        let mut parts = treated.split_whitespace();
+        let first = parts.next()?;
+        let word = self.app.help_words.iter().find(|w| w.as_str() == first)?;
+        let lang = self.app.lang;
+        Some(match parts.next() {
+            None => help_for(&self.commands, scene, is_admin, lang, word),
+            Some(name) => help_command(&self.commands, name, scene, is_admin, lang).unwrap_or_else(|| {
+                let mut text = Text::HelpNoSuchCommand(name).render(lang);
+                text.push('\n');
+                text.push_str(&help_for(&self.commands, scene, is_admin, lang, word));
+                text
+            }),
+        })
+    }
+
+    /// "Did you mean": the closest command word usable here, for a command-like message that matched nothing.
+    async fn suggest(&self, ctx: &Ctx, scene: crate::event::Scene) {
+        let Some(typed) = ctx.shared.treated.split_whitespace().next() else { return };
+        let is_admin = ctx.shared.sender.is_admin();
+        let words = self
+            .commands
+            .iter()
+            .filter(|c| usable(c, scene, is_admin))
+            .flat_map(|c| c.words.iter().map(move |w| (w.as_str(), c.matching == WordMatch::Glued)))
+            .chain(self.app.help_words.iter().map(|w| (w.as_str(), false)));
+        if let Some(word) = closest(typed, words) {
+            let shown = if word.starts_with(['/', '／']) { word.to_owned() } else { format!("/{word}") };
+            tracing::debug!(typed, suggestion = %shown, "no command matched; suggesting the closest");
+            self.send_reply(ctx, "did-you-mean", Text::DidYouMean(&shown).render(self.app.lang).into()).await;
+        }
+    }
+
+    async fn deliver(&self, ctx: &Ctx, cmd: Option<&BotCommand>, name: &str, out: HandlerOutput) {
         if let Some(err) = out.error {
-            tracing::warn!(handler = %name, "handler returned an error: {err}");
-            self.send_reply(shared, name, Text::HandlerFailed(&err).render(self.app.lang).into()).await;
+            // A handler that ran and failed always owes the user an answer, addressed or not.
+            self.fail(ctx.clone(), cmd, CommandError::from_handler(name, err), true).await;
         }
         if let Some(reply) = out.reply {
-            self.send_reply(shared, name, reply).await;
+            self.send_reply(ctx, name, reply).await;
         }
     }
 
-    async fn send_reply(&self, shared: &Arc<Shared>, name: &str, message: Message) {
-        if let Err(e) = shared.bot.reply(&shared.event, message).await {
+    /// Routes an error: the command's `on_error`, then the app's, then the default reply in the app's language.
+    /// `command_like` says whether the message was addressed to the bot: skipped commands are mentioned only then.
+    async fn fail(&self, ctx: Ctx, cmd: Option<&BotCommand>, err: CommandError, command_like: bool) {
+        log_error(&err, cmd);
+        let hooks = cmd.and_then(|c| c.on_error.as_ref()).into_iter().chain(self.app.on_error.as_ref());
+        let mut err = err;
+        for hook in hooks {
+            let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| hook(ctx.clone(), err))) {
+                Ok(fut) => fut,
+                Err(panic) => {
+                    tracing::error!("an on_error hook panicked: {}", panic_message(&panic));
+                    return;
+                }
+            };
+            err = match AssertUnwindSafe(fut).catch_unwind().await {
+                Ok(Ok(())) => return,
+                Ok(Err(passed_on)) => passed_on,
+                Err(panic) => {
+                    tracing::error!("an on_error hook panicked: {}", panic_message(&panic));
+                    return;
+                }
+            };
+        }
+        if err.is_skip() && !command_like {
+            return;
+        }
+        if ctx.target().is_none() {
+            // A meta event (connected, heartbeat …) has nobody to tell; the error is logged above.
+            return;
+        }
+        let name = err.command().unwrap_or("dispatch").to_owned();
+        self.send_reply(&ctx, &name, err.default_reply(self.app.lang).into()).await;
+    }
+
+    async fn send_reply(&self, ctx: &Ctx, name: &str, message: Message) {
+        if let Err(e) = ctx.shared.bot.reply(&ctx.shared.event, message).await {
             tracing::warn!(handler = %name, "could not send the reply: {e}");
         }
+    }
+}
+
+/// Logs what went wrong in full, at a level matching how surprising it is: users mistyping arguments is
+/// normal, a handler failing deserves a warning, a panic is a bug.
+fn log_error(err: &CommandError, cmd: Option<&BotCommand>) {
+    let location = cmd.and_then(|c| c.location);
+    match err {
+        CommandError::Handler { command, source } => {
+            let mut chain = source.to_string();
+            let mut next = source.source();
+            while let Some(cause) = next {
+                chain.push_str(": ");
+                chain.push_str(&cause.to_string());
+                next = cause.source();
+            }
+            tracing::warn!(handler = %command, ?location, "handler returned an error: {chain}");
+        }
+        CommandError::Panic { command, message } => {
+            tracing::error!(handler = %command, ?location, "handler panicked: {message}");
+        }
+        CommandError::PromptTimeout(_) | CommandError::ShuttingDown => tracing::info!("{err}"),
+        other => tracing::debug!("{other}"),
     }
 }
 

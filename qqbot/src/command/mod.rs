@@ -1,15 +1,20 @@
-//! Commands: the [`BotCommand`] registration object, the matcher index, typed arguments, extractors and the
-//! dispatcher.
+//! Commands: the [`BotCommand`] registration object, the matcher index, typed arguments, extractors, the
+//! dispatcher with its typed outcomes ([`CommandError`]) and `on_error` hooks, conversations
+//! ([`Ctx::wait_reply`]), the built-in `/help` and "did you mean".
 //!
 //! Most bots declare commands with [`#[command]`](macro@crate::command) and never touch this module directly.
 
 mod args;
 mod bot_command;
+mod conversation;
 mod ctx;
 mod dispatcher;
+mod error;
 mod extract;
+mod help;
 mod matcher;
 mod reply;
+mod suggest;
 mod trigger_regex;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};
@@ -22,26 +27,11 @@ pub(crate) use ctx::AppState;
 pub use ctx::Ctx;
 pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
+pub use error::{BoxError, CommandError, OnError};
 pub use extract::{
     CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, RegexParam,
     Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
 };
+pub use help::{help_command, help_for, help_text};
 pub use reply::{Flow, HandlerOutput, IntoReply, ShortCircuitOutput};
 pub use trigger_regex::TriggerRegex;
-
-use crate::i18n::{Lang, Text as I18nText};
-
-/// The `/help` text: every command's usage and summary, in dispatch order.
-pub fn help_text(commands: &[std::sync::Arc<BotCommand>], lang: Lang) -> String {
-    let mut out = I18nText::HelpHeader.render(lang);
-    for cmd in commands {
-        out.push('\n');
-        out.push_str(&cmd.usage(lang));
-        let summary = cmd.summary();
-        if !summary.is_empty() {
-            out.push_str(" — ");
-            out.push_str(summary);
-        }
-    }
-    out
-}

@@ -1,7 +1,6 @@
 //! What a handler's return value means.
 
-use std::fmt::Display;
-
+use super::error::BoxError;
 use crate::message::{Mention, Message, Segment};
 
 /// What a handler asked for by returning: a reply, a failure, a short-circuit decision.
@@ -10,8 +9,9 @@ use crate::message::{Mention, Message, Segment};
 pub struct HandlerOutput {
     /// The reply to send, if any.
     pub reply: Option<Message>,
-    /// The handler failed with this error (logged, and replied in a friendly form).
-    pub error: Option<String>,
+    /// The handler failed with this error, kept as its own value: it becomes a
+    /// [`CommandError::Handler`](super::CommandError::Handler) for the `on_error` hooks.
+    pub error: Option<BoxError>,
     /// For `custom_short_circuit` handlers: whether to stop the chain.
     pub stop: Option<bool>,
 }
@@ -26,15 +26,20 @@ impl HandlerOutput {
     pub fn reply(message: Message) -> Self {
         HandlerOutput { reply: Some(message), ..Default::default() }
     }
+
+    /// Fail with `error`.
+    pub fn error(error: impl Into<BoxError>) -> Self {
+        HandlerOutput { error: Some(error.into()), ..Default::default() }
+    }
 }
 
 /// A handler return type: `()`, `String`, `&'static str`, `Message`, `Segment`, `Option<T>` or `Result<T, E>`
-/// (with `E: Display`). `bool` is not one: it decides the chain, so only a `custom_short_circuit` handler may
-/// return it (see [`ShortCircuitOutput`]).
+/// (with `E` any error, or a `String` / `&str`: anything `Into<Box<dyn Error + Send + Sync>>`). `bool` is not one:
+/// it decides the chain, so only a `custom_short_circuit` handler may return it (see [`ShortCircuitOutput`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a handler",
     label = "not a reply",
-    note = "return (), String, &'static str, Message, Segment, Option<T> or Result<T, E: Display>",
+    note = "return (), String, &'static str, Message, Segment, Option<T> or Result<T, E: Error>",
     note = "a handler that decides whether the next command runs returns `bool`, `(bool, reply)` or `Flow`, and needs `custom_short_circuit = true`"
 )]
 pub trait IntoReply {
@@ -90,11 +95,11 @@ impl<T: IntoReply> IntoReply for Option<T> {
     }
 }
 
-impl<T: IntoReply, E: Display> IntoReply for Result<T, E> {
+impl<T: IntoReply, E: Into<BoxError>> IntoReply for Result<T, E> {
     fn into_reply(self) -> HandlerOutput {
         match self {
             Ok(v) => v.into_reply(),
-            Err(e) => HandlerOutput { error: Some(e.to_string()), ..Default::default() },
+            Err(e) => HandlerOutput::error(e),
         }
     }
 }
@@ -171,11 +176,11 @@ impl<R: IntoReply> ShortCircuitOutput for (bool, R) {
     }
 }
 
-impl<T: ShortCircuitOutput, E: Display> ShortCircuitOutput for Result<T, E> {
+impl<T: ShortCircuitOutput, E: Into<BoxError>> ShortCircuitOutput for Result<T, E> {
     fn into_output(self) -> HandlerOutput {
         match self {
             Ok(v) => v.into_output(),
-            Err(e) => HandlerOutput { error: Some(e.to_string()), ..Default::default() },
+            Err(e) => HandlerOutput::error(e),
         }
     }
 }
@@ -199,6 +204,6 @@ mod tests {
         let out = Flow::next().into_output();
         assert_eq!((out.stop, text(&out)), (Some(false), None));
         let out = Result::<bool, String>::Err("坏".into()).into_output();
-        assert_eq!((out.stop, out.error), (None, Some("坏".to_owned())));
+        assert_eq!((out.stop, out.error.map(|e| e.to_string())), (None, Some("坏".to_owned())));
     }
 }

@@ -50,8 +50,8 @@ pub enum Text<'a> {
     },
     /// The usage line of a command.
     Usage(&'a str),
-    /// A handler returned an error; the bot says this to the user.
-    HandlerFailed(&'a str),
+    /// A handler returned an error the framework cannot explain to a user (the error itself is logged).
+    HandlerFailed,
     /// A handler panicked.
     HandlerPanicked,
     /// The header of `/help`.
@@ -60,6 +60,32 @@ pub enum Text<'a> {
     TooManyArguments(&'a str),
     /// Waiting for a reply timed out.
     ReplyTimeout,
+    /// The bot is shutting down, so what the user started was cancelled.
+    ShuttingDown,
+    /// A non-admin used an admin-only command.
+    AdminOnly,
+    /// A command was used outside the scenes where it is valid (which are given).
+    WrongScene(crate::event::Scene),
+    /// The platform could not be reached (disconnected, timed out, I/O).
+    PlatformUnavailable,
+    /// The platform refused an API call, with its error code.
+    PlatformRefused(i64),
+    /// The platform or this conversation cannot do what the command tried.
+    NotSupportedHere,
+    /// The command needs something this conversation does not have (a group in a private chat …).
+    NotAvailableHere,
+    /// Reading or writing the bot's stored data failed.
+    StorageFailed,
+    /// "Did you mean": the closest command to what the user typed.
+    DidYouMean(&'a str),
+    /// The last line of `/help`: how to see one command's details (the help word is given).
+    HelpFooter(&'a str),
+    /// A command's other words, in `/help`.
+    HelpAliases(&'a str),
+    /// `/help <name>` named no command valid here.
+    HelpNoSuchCommand(&'a str),
+    /// `/help` when no command is valid here.
+    HelpEmpty,
     /// Argument kind names.
     Kind(ArgKindText),
 }
@@ -105,9 +131,11 @@ impl Text<'_> {
             Text::Usage(usage) => {
                 let _ = write!(s, "{}{usage}", if zh { "用法：" } else { "usage: " });
             }
-            Text::HandlerFailed(err) => {
-                let _ = write!(s, "{}{err}", if zh { "出错了：" } else { "something went wrong: " });
-            }
+            Text::HandlerFailed => s.push_str(if zh {
+                "出错了，请稍后再试"
+            } else {
+                "something went wrong, please try again later"
+            }),
             Text::HandlerPanicked => s.push_str(if zh {
                 "出错了，请稍后再试"
             } else {
@@ -118,6 +146,70 @@ impl Text<'_> {
                 let _ = write!(s, "{}「{extra}」", if zh { "多余的参数：" } else { "unexpected arguments: " });
             }
             Text::ReplyTimeout => s.push_str(if zh { "等待回复超时" } else { "timed out waiting for a reply" }),
+            Text::ShuttingDown => s.push_str(if zh {
+                "机器人正在关闭，请稍后再试"
+            } else {
+                "the bot is shutting down, please try again later"
+            }),
+            Text::AdminOnly => s.push_str(if zh {
+                "只有管理员可以使用这个命令"
+            } else {
+                "only admins can use this command"
+            }),
+            Text::WrongScene(allowed) => {
+                let names: Vec<&str> = allowed.iter().map(|scene| scene_name(scene, zh)).collect();
+                if zh {
+                    let _ = write!(s, "这个命令只能在{}中使用", names.join("、"));
+                } else {
+                    let _ = write!(s, "this command can only be used in {}", names.join(", "));
+                }
+            }
+            Text::PlatformUnavailable => s.push_str(if zh {
+                "暂时连不上平台，请稍后再试"
+            } else {
+                "the platform cannot be reached right now, please try again later"
+            }),
+            Text::PlatformRefused(code) => {
+                if zh {
+                    let _ = write!(s, "平台拒绝了这次操作（错误码 {code}）");
+                } else {
+                    let _ = write!(s, "the platform refused the operation (code {code})");
+                }
+            }
+            Text::NotSupportedHere => {
+                s.push_str(if zh { "这里不支持这个操作" } else { "this is not supported here" })
+            }
+            Text::NotAvailableHere => {
+                s.push_str(if zh { "这个命令在这里用不了" } else { "this command cannot be used here" })
+            }
+            Text::StorageFailed => s.push_str(if zh {
+                "数据读写失败，请稍后再试"
+            } else {
+                "could not read or save data, please try again later"
+            }),
+            Text::DidYouMean(word) => {
+                let _ = if zh { write!(s, "你是不是想用 {word}？") } else { write!(s, "did you mean {word}?") };
+            }
+            Text::HelpFooter(word) => {
+                let _ = if zh {
+                    write!(s, "发送 /{word} <命令> 查看详细说明")
+                } else {
+                    write!(s, "send /{word} <command> for details")
+                };
+            }
+            Text::HelpAliases(words) => {
+                let _ = if zh { write!(s, "（又名 {words}）") } else { write!(s, " (also {words})") };
+            }
+            Text::HelpNoSuchCommand(name) => {
+                let _ = if zh {
+                    write!(s, "没有「{name}」这个命令")
+                } else {
+                    write!(s, "there is no command \"{name}\"")
+                };
+            }
+            Text::HelpEmpty => {
+                s.push_str(if zh { "这里没有可用的命令" } else { "no commands are available here" })
+            }
             Text::Kind(kind) => s.push_str(match (zh, kind) {
                 (true, ArgKindText::Integer) => "整数",
                 (true, ArgKindText::Number) => "数字",
@@ -134,6 +226,21 @@ impl Text<'_> {
             }),
         }
         s
+    }
+}
+
+fn scene_name(scene: crate::event::Scene, zh: bool) -> &'static str {
+    use crate::event::Scene;
+    match (zh, scene) {
+        (true, Scene::GROUP) => "群聊",
+        (true, Scene::C2C) => "私聊",
+        (true, Scene::GUILD) => "频道",
+        (true, Scene::DM) => "频道私信",
+        (false, Scene::GROUP) => "group chats",
+        (false, Scene::C2C) => "private chats",
+        (false, Scene::GUILD) => "guild channels",
+        (false, Scene::DM) => "guild DMs",
+        _ => "",
     }
 }
 

@@ -12,7 +12,9 @@ use super::manager::SessionManager;
 use super::object::{SessionObject, to_json, to_object};
 use super::options::SessionOptions;
 use super::scope::{Scope, SessionFilter, SessionId, SessionStatus};
-use crate::command::{Ctx, FromCtx};
+use std::sync::Arc;
+
+use crate::api::Bot;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::message::Message;
@@ -34,7 +36,16 @@ use crate::message::Message;
 #[derive(Clone)]
 pub struct Session {
     manager: SessionManager,
-    ctx: Ctx,
+    origin: Arc<Origin>,
+}
+
+/// The event a [`Session`] takes its identifies from, and the account it arrived on (where a timeout reply
+/// goes).
+pub(crate) struct Origin {
+    pub(crate) bot: Arc<dyn Bot>,
+    pub(crate) event: Event,
+    /// The sender, or for a notice the user it concerns.
+    pub(crate) user_id: String,
 }
 
 impl std::fmt::Debug for Session {
@@ -43,38 +54,27 @@ impl std::fmt::Debug for Session {
     }
 }
 
-impl FromCtx for Session {
-    fn from_ctx(ctx: &Ctx) -> Result<Self> {
-        let manager = ctx.state::<SessionManager>().ok_or(Error::Missing {
-            what: "session manager (App::state(SessionManager::…) replaced by something else?)",
-        })?;
+impl Session {
+    /// The sessions of one event. The command layer builds these for the `Session` extractor.
+    pub(crate) fn for_event(manager: SessionManager, origin: Origin) -> Self {
         manager.start_collector();
-        manager.register_bot(ctx.bot());
-        Ok(Session { manager: (*manager).clone(), ctx: ctx.clone() })
-    }
-
-    fn requirements(out: &mut Vec<crate::command::Requirement>) {
-        out.push(crate::command::Requirement::state_via::<SessionManager>(
-            "Session",
-            "configure a store in `[session]` of qqbot.toml, or add one with `App::state(SessionManager::…)`",
-        ));
+        manager.register_bot(&origin.bot);
+        Session { manager, origin: Arc::new(origin) }
     }
 }
 
-impl Ctx {
-    /// The sessions of this event (what the [`Session`] extractor gives).
-    pub fn session(&self) -> Result<Session> {
-        Session::from_ctx(self)
-    }
-}
-
-/// The identify of `scope` in the event of `ctx`.
-fn identify_of(ctx: &Ctx, scope: Scope) -> std::result::Result<String, &'static str> {
+/// The identify of `scope` in the event of `origin`.
+fn identify_of(origin: &Origin, scope: Scope) -> std::result::Result<String, &'static str> {
+    let message = origin.event.as_message();
     match scope {
-        Scope::USER => Some(ctx.user_id()).filter(|u| !u.is_empty()).map(str::to_owned).ok_or("user id"),
-        Scope::GROUP => ctx.group_id().map(str::to_owned).map_err(|_| "group id"),
-        Scope::GUILD => ctx.guild_id().map(str::to_owned).map_err(|_| "guild id"),
-        Scope::CHANNEL => ctx.channel_id().map(str::to_owned).map_err(|_| "channel id"),
+        Scope::USER => Some(origin.user_id.as_str()).filter(|u| !u.is_empty()).map(str::to_owned).ok_or("user id"),
+        Scope::GROUP => match &origin.event {
+            Event::Message(m) => m.group_id.clone(),
+            Event::Notice(n) => n.group_id().map(str::to_owned),
+        }
+        .ok_or("group id"),
+        Scope::GUILD => message.and_then(|m| m.guild_id.clone()).ok_or("guild id"),
+        Scope::CHANNEL => message.and_then(|m| m.channel_id.clone()).ok_or("channel id"),
         Scope::GLOBAL => Ok(String::new()),
     }
 }
@@ -88,13 +88,13 @@ impl Session {
     /// One session of `scope` and `key`, its identify taken from the event.
     pub fn of(&self, scope: Scope, key: impl Into<String>) -> SessionRef {
         let key = key.into();
-        let id = identify_of(&self.ctx, scope).map(|identify| SessionId::new(scope, identify, key));
-        SessionRef { manager: self.manager.clone(), ctx: Some(self.ctx.clone()), id }
+        let id = identify_of(&self.origin, scope).map(|identify| SessionId::new(scope, identify, key));
+        SessionRef { manager: self.manager.clone(), origin: Some(self.origin.clone()), id }
     }
 
     /// One session with an explicit identify (another user's, another group's).
     pub fn of_id(&self, id: SessionId) -> SessionRef {
-        SessionRef { manager: self.manager.clone(), ctx: Some(self.ctx.clone()), id: Ok(id) }
+        SessionRef { manager: self.manager.clone(), origin: Some(self.origin.clone()), id: Ok(id) }
     }
 
     /// The sender's session `key`.
@@ -170,7 +170,7 @@ impl Session {
 #[derive(Clone)]
 pub struct SessionRef {
     manager: SessionManager,
-    ctx: Option<Ctx>,
+    origin: Option<Arc<Origin>>,
     id: std::result::Result<SessionId, &'static str>,
 }
 
@@ -183,7 +183,7 @@ impl std::fmt::Debug for SessionRef {
 impl SessionRef {
     /// One session of a manager, outside any handler (no timeout reply can be sent for it).
     pub fn new(manager: &SessionManager, id: SessionId) -> Self {
-        SessionRef { manager: manager.clone(), ctx: None, id: Ok(id) }
+        SessionRef { manager: manager.clone(), origin: None, id: Ok(id) }
     }
 
     /// The session's id, or which id the event lacked (a `GROUP` session in a private chat).
@@ -362,8 +362,8 @@ impl IntoFuture for NewSession {
             }
             let id = self.session.id()?;
             // Where the session began matters only for its timeout reply.
-            let began = match (&self.session.ctx, &self.options.timeout_reply) {
-                (Some(ctx), Some(_)) => Some((ctx.bot().clone(), Event::clone(ctx.event()))),
+            let began = match (&self.session.origin, &self.options.timeout_reply) {
+                (Some(origin), Some(_)) => Some((origin.bot.clone(), origin.event.clone())),
                 _ => None,
             };
             self.session.manager.start(&id, self.options, began).await

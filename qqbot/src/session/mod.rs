@@ -1,4 +1,4 @@
-//! Sessions and conversations.
+//! Sessions: state kept in a store, per user, group, guild, channel or bot-wide.
 //!
 //! **Sessions** (seed 003) keep state per user, group, guild, channel or bot-wide, across messages and
 //! restarts. Each has a [`Scope`], an identify inside the scope (taken from the event when not given), a key and
@@ -18,10 +18,8 @@
 //! committed before the call returns), [`RedisStore`] for several processes sharing sessions, [`MemoryStore`]
 //! for tests. The `[session]` table of `qqbot.toml` picks one ([`SessionConfig`]).
 //!
-//! **Conversations**: inside a handler, [`Ctx::wait_reply`](crate::Ctx::wait_reply) waits for the same user's next
-//! message in the same conversation ([`Ctx::wait_reply_where`](crate::Ctx::wait_reply_where) with a filter,
-//! [`Ctx::wait_group_reply`](crate::Ctx::wait_group_reply) for anyone there); other users and commands keep
-//! being served, and the awaited message reaches no command.
+//! Conversations (a handler waiting for the user's next message, [`Ctx::wait_reply`](crate::Ctx::wait_reply))
+//! are part of dispatch and live beside the dispatcher; they combine with sessions as below.
 //!
 //! ```no_run
 //! use qqbot::prelude::*;
@@ -45,7 +43,6 @@
 
 mod clock;
 mod config;
-mod conversation;
 mod error;
 mod handle;
 mod manager;
@@ -58,6 +55,7 @@ mod store;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{SessionBackend, SessionConfig};
 pub use error::SessionError;
+pub(crate) use handle::Origin;
 pub use handle::{NewSession, Session, SessionRef};
 pub use manager::{CollectReport, SessionManager, SessionManagerBuilder};
 pub use object::SessionObject;
@@ -69,8 +67,6 @@ pub use store::RedisStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;
 pub use store::{Change, MemoryStore, Modify, SessionStore, SqliteSync, StoreFuture};
-
-pub(crate) use conversation::{ConversationSlot, Offer, Waiters};
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;

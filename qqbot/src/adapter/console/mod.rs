@@ -1,8 +1,10 @@
 //! The console sandbox: chat with the bot in a terminal, no account needed.
 //!
 //! In a terminal it is interactive: you type as a group member and see the bot's replies, and a few console
-//! commands (`:help` lists them) switch scene, role and mentions. When standard input is not a terminal it reads one
-//! message per line, prints every reply, waits for the handlers of each line, and exits at end of input:
+//! commands (`:help` lists them) switch scene, role and mentions, and simulate notices (`:join`, `:poke` …) for
+//! `#[on_event]` handlers. When standard input is not a terminal it reads one message per line, prints every reply,
+//! waits for the handlers of each line, and at end of input waits for every handler (a conversation still waiting
+//! for a reply ends with its timeout) before it exits:
 //!
 //! ```text
 //! printf '你好\n/echo 测试\n' | cargo run --example hello
@@ -103,12 +105,16 @@ impl Adapter for ConsoleAdapter {
                 None => Box::new(BufReader::new(tokio::io::stdin())),
             };
             let mut lines = input.lines();
+            let mut input_ended = false;
             loop {
                 let line = tokio::select! {
                     line = lines.next_line() => line?,
                     _ = sink.shutdown_signal() => None,
                 };
-                let Some(line) = line else { break };
+                let Some(line) = line else {
+                    input_ended = !sink.is_shutting_down();
+                    break;
+                };
                 match state.interpret(&line, lang) {
                     state::Input::Quit => break,
                     state::Input::Said(text) => {
@@ -117,13 +123,21 @@ impl Adapter for ConsoleAdapter {
                         }
                     }
                     state::Input::Nothing => {}
-                    state::Input::Message(event) => {
+                    state::Input::Message(event) | state::Input::Notice(event) => {
                         let handle = sink.dispatch(bot.clone(), *event).await;
                         handle.settled().await;
                     }
                 }
                 if interactive {
                     prompt(&state);
+                }
+            }
+            if input_ended {
+                // The input is all said, but a handler may still be waiting for a reply: let it finish or time out
+                // rather than cancel it (returning starts the app's shutdown). Ctrl-C still cuts this short.
+                tokio::select! {
+                    _ = sink.idle() => {}
+                    _ = sink.shutdown_signal() => {}
                 }
             }
             Ok(())

@@ -2,7 +2,10 @@
 
 use serde::Deserialize;
 
-use crate::event::{Event, MessageEvent, Platform, Role, Scene, Sender};
+use crate::event::{
+    Event, FriendAdded, MemberJoined, MemberLeft, MessageEvent, MessageRecalled, Notice, NoticeEvent, Platform, Poked,
+    Role, Scene, Sender,
+};
 use crate::i18n::Lang;
 use crate::message::Message;
 
@@ -54,6 +57,11 @@ pub(crate) const HELP: &str = "\
   :su              切换超级用户 / toggle superuser
   :user <id> [昵称]  换一个用户 / become another user
   :at              每条消息都@机器人（开/关）/ mention the bot in every message (toggle)
+  :join [id]       模拟有人入群（默认是你）/ simulate a member joining the group (you by default)
+  :leave [id]      模拟有人退群 / simulate a member leaving the group
+  :poke [id]       戳一戳（默认戳机器人）/ poke someone (the bot by default)
+  :recall [消息id]  撤回消息（默认你的上一条）/ recall a message (your last one by default)
+  :friend          模拟加机器人好友 / simulate adding the bot as a friend
   :help            显示本帮助 / show this help
   :quit            退出 / quit
   消息中的 @bot 会@机器人，@123 会@用户 123 / `@bot` in a message mentions the bot, `@123` mentions user 123";
@@ -63,6 +71,8 @@ pub(crate) const HELP: &str = "\
 pub(crate) enum Input {
     /// A message to the bot.
     Message(Box<Event>),
+    /// A simulated notice (someone joined, poked, recalled …), for trying `#[on_event]` handlers.
+    Notice(Box<Event>),
     /// A console command's answer, to show in interactive mode.
     Said(String),
     /// An empty line.
@@ -187,6 +197,7 @@ impl ConsoleState {
                     (false, false) => "messages no longer mention the bot".to_owned(),
                 }
             }
+            "join" | "leave" | "poke" | "recall" | "friend" => return self.notice(name, parts.next()),
             "user" => match parts.next() {
                 Some(id) => {
                     self.config.user_id = id.to_owned();
@@ -210,6 +221,43 @@ impl ConsoleState {
             },
         };
         Input::Said(said)
+    }
+
+    /// Builds a simulated notice: `who` is another user (or a message id for `recall`), else the console user.
+    fn notice(&self, name: &str, who: Option<&str>) -> Input {
+        let me = self.config.user_id.clone();
+        let group = self.config.group_id.clone();
+        let in_group = (self.scene == Scene::GROUP).then(|| group.clone());
+        let user = who.map_or_else(|| me.clone(), str::to_owned);
+        let kind = match name {
+            "join" => Notice::MemberJoined(MemberJoined {
+                group_id: group,
+                user_id: user.clone(),
+                operator_id: user,
+                sub_type: "approve".into(),
+            }),
+            "leave" => Notice::MemberLeft(MemberLeft {
+                group_id: group,
+                user_id: user.clone(),
+                operator_id: user,
+                sub_type: "leave".into(),
+            }),
+            "poke" => Notice::Poked(Poked {
+                group_id: in_group,
+                user_id: me,
+                target_id: who.map_or_else(|| self.config.self_id.clone(), str::to_owned),
+            }),
+            "recall" => Notice::MessageRecalled(MessageRecalled {
+                group_id: in_group,
+                user_id: me.clone(),
+                operator_id: me,
+                message_id: who.map_or_else(|| self.next_message_id.saturating_sub(1).to_string(), str::to_owned),
+            }),
+            _ => Notice::FriendAdded(FriendAdded { user_id: me }),
+        };
+        let mut event = NoticeEvent::new(Platform::Console, self.config.self_id.clone(), kind);
+        event.time = now();
+        Input::Notice(Box::new(Event::Notice(event)))
     }
 
     fn describe(&self, zh: bool) -> String {
@@ -266,8 +314,7 @@ impl ConsoleState {
         let mut event = MessageEvent::new(Platform::Console, self.scene, self.config.self_id.clone(), sender, message);
         event.message_id = self.next_message_id.to_string();
         self.next_message_id += 1;
-        event.time =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        event.time = now();
         match self.scene {
             Scene::GROUP => event.group_id = Some(self.config.group_id.clone()),
             Scene::GUILD => {
@@ -280,6 +327,10 @@ impl ConsoleState {
         event.to_me = event.scene.is_private() || event.message.mentions().any(|id| id == self.config.self_id);
         event
     }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 #[cfg(test)]
@@ -318,5 +369,20 @@ mod tests {
         assert!(matches!(s.interpret(":nope", Lang::ZhCn), Input::Said(t) if t.contains(":help")));
         assert!(matches!(s.interpret(":quit", Lang::ZhCn), Input::Quit));
         assert!(matches!(s.interpret("   ", Lang::ZhCn), Input::Nothing));
+    }
+
+    #[test]
+    fn notices_can_be_simulated() {
+        let mut s = ConsoleState::new(ConsoleConfig::default());
+        let Input::Notice(event) = s.interpret(":join 42", Lang::ZhCn) else { panic!("expected a notice") };
+        let Event::Notice(n) = *event else { panic!("expected a notice event") };
+        assert!(matches!(&n.kind, Notice::MemberJoined(j) if j.user_id == "42" && j.group_id == "20000"));
+        let Input::Notice(event) = s.interpret(":poke", Lang::ZhCn) else { panic!("expected a notice") };
+        let Event::Notice(n) = *event else { panic!("expected a notice event") };
+        assert!(matches!(&n.kind, Notice::Poked(p) if p.target_id == "10000" && p.user_id == "12345"));
+        s.interpret("hello", Lang::ZhCn);
+        let Input::Notice(event) = s.interpret(":recall", Lang::ZhCn) else { panic!("expected a notice") };
+        let Event::Notice(n) = *event else { panic!("expected a notice event") };
+        assert!(matches!(&n.kind, Notice::MessageRecalled(r) if r.message_id == "1"));
     }
 }

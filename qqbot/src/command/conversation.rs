@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::ctx::Ctx;
 use crate::api::Target;
-use crate::command::Ctx;
 use crate::error::{Error, Result};
 use crate::event::{Event, MessageEvent, Platform};
 use crate::message::Message;
@@ -46,11 +46,11 @@ impl ConvKey {
 struct Waiter {
     id: u64,
     filter: Option<Filter>,
-    tx: oneshot::Sender<Delivery>,
+    tx: oneshot::Sender<Handoff>,
 }
 
-/// A message handed to a waiting handler, with the signal that ends the handling of that message.
-struct Delivery {
+/// A message handed over to a waiting handler, with the signal that ends the handling of that message.
+struct Handoff {
     event: MessageEvent,
     resumed: oneshot::Sender<()>,
 }
@@ -120,7 +120,7 @@ impl Waiters {
                 let Some(w) = queue.remove(i) else { break };
                 self.count.fetch_sub(1, Ordering::SeqCst);
                 let (resumed_tx, resumed_rx) = oneshot::channel();
-                match w.tx.send(Delivery { event: m, resumed: resumed_tx }) {
+                match w.tx.send(Handoff { event: m, resumed: resumed_tx }) {
                     Ok(()) => {
                         if queue.is_empty() {
                             map.remove(&key);
@@ -138,7 +138,7 @@ impl Waiters {
         Offer::Declined(Event::Message(m))
     }
 
-    fn register(&self, key: ConvKey, filter: Option<Filter>) -> (oneshot::Receiver<Delivery>, WaiterGuard<'_>) {
+    fn register(&self, key: ConvKey, filter: Option<Filter>) -> (oneshot::Receiver<Handoff>, WaiterGuard<'_>) {
         let (tx, rx) = oneshot::channel();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.lock().entry(key.clone()).or_default().push_back(Waiter { id, filter, tx });
@@ -268,7 +268,7 @@ impl Ctx {
         }
     }
 
-    fn resume(&self, d: Delivery) -> MessageEvent {
+    fn resume(&self, d: Handoff) -> MessageEvent {
         self.shared.conversation.put(d.resumed);
         d.event
     }
