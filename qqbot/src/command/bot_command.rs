@@ -1,4 +1,4 @@
-//! `BotCommand`: the registration object of one command (seed 003's BotCommandObject).
+//! `BotCommand`: the registration object of one command (qg_botsdk's BotCommandObject).
 
 use std::fmt;
 use std::future::Future;
@@ -65,7 +65,7 @@ impl fmt::Display for SourceLocation {
 pub struct BotCommand {
     /// The command's name (the function name for `#[command]`).
     pub name: String,
-    /// Words that trigger it (seed 003's `command`); mutually exclusive with `regex`.
+    /// Words that trigger it (qg_botsdk's `command`); mutually exclusive with `regex`.
     pub words: Vec<String>,
     /// Regexes that trigger it, searched anywhere in the treated text (compiled when a message first needs them).
     pub regex: Vec<TriggerRegex>,

@@ -60,7 +60,7 @@ pub(crate) struct Shared {
     pub(crate) bot: Arc<dyn Bot>,
     /// The message as command text: text segments, with mentions as `<@id>`.
     pub(crate) text: String,
-    /// `text` with the bot's mention and one leading `/` removed (seed 003's `treated_msg`).
+    /// `text` with the bot's mention and one leading `/` removed (qg_botsdk's `treated_msg`).
     pub(crate) treated: String,
     pub(crate) sender: Sender,
     pub(crate) app: Arc<AppState>,
@@ -118,7 +118,7 @@ impl Ctx {
         &self.shared.text
     }
 
-    /// The text with the bot's mention and one leading `/` removed (seed 003's `treated_msg`).
+    /// The text with the bot's mention and one leading `/` removed (qg_botsdk's `treated_msg`).
     pub fn treated_text(&self) -> &str {
         &self.shared.treated
     }

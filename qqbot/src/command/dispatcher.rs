@@ -450,7 +450,7 @@ pub(crate) fn command_text(message: &Message) -> String {
     out
 }
 
-/// Seed 003's `treated_msg`: the bot's mentions removed, whitespace trimmed, one leading `/` removed.
+/// qg_botsdk's `treated_msg`: the bot's mentions removed, whitespace trimmed, one leading `/` removed.
 pub(crate) fn treat(text: &str, self_id: &str) -> String {
     let strip_slash = |t: &str| -> String {
         let t = t.trim();

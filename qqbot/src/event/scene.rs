@@ -3,7 +3,7 @@
 use bitflags::bitflags;
 
 bitflags! {
-    /// The scene of a message (seed 003's `CommandValidScenes`).
+    /// The scene of a message (qg_botsdk's `CommandValidScenes`).
     ///
     /// An event has exactly one scene; a command accepts a set of them, combined with `|`:
     ///

@@ -21,7 +21,7 @@ use crate::message::Message;
 
 /// The sessions of the current event: a handler parameter (`async fn f(session: Session)`) or `ctx.session()?`.
 ///
-/// Methods mirror seed 003's session manager with the identify filled in from the event (the sender for
+/// Methods mirror qg_botsdk's session manager with the identify filled in from the event (the sender for
 /// `USER`, the group for `GROUP`, the guild for `GUILD`, the channel for `CHANNEL`); [`Session::of`] and its
 /// shortcuts give one session with typed fields:
 ///
@@ -122,44 +122,44 @@ impl Session {
         self.of(Scope::GLOBAL, key)
     }
 
-    /// Starts a session (seed 003's `new`); await the returned builder after setting its options.
-    #[allow(clippy::new_ret_no_self)] // seed 003's name for the operation
+    /// Starts a session (qg_botsdk's `new`); await the returned builder after setting its options.
+    #[allow(clippy::new_ret_no_self)] // qg_botsdk's name for the operation
     pub fn new(&self, scope: Scope, key: impl Into<String>) -> NewSession {
         self.of(scope, key).start()
     }
 
-    /// Reads a session (seed 003's `get`).
+    /// Reads a session (qg_botsdk's `get`).
     pub async fn get(&self, scope: Scope, key: impl Into<String>) -> Result<Option<SessionObject>> {
         self.of(scope, key).load().await
     }
 
-    /// Merges `data` into an existing session (seed 003's `update`); fails when there is none.
+    /// Merges `data` into an existing session (qg_botsdk's `update`); fails when there is none.
     pub async fn update(&self, scope: Scope, key: impl Into<String>, data: impl Serialize) -> Result<SessionObject> {
         let r = self.of(scope, key);
         r.manager.update(&r.id()?, to_object(data)?, false).await
     }
 
-    /// Removes sessions (seed 003's `remove`); the filter's parts are not filled in from the event.
+    /// Removes sessions (qg_botsdk's `remove`); the filter's parts are not filled in from the event.
     pub async fn remove(&self, filter: &SessionFilter) -> Result<u64> {
         self.manager.remove(filter).await
     }
 
-    /// Ends a session (seed 003's `end`).
+    /// Ends a session (qg_botsdk's `end`).
     pub async fn end(&self, scope: Scope, key: impl Into<String>) -> Result<SessionObject> {
         self.of(scope, key).end().await
     }
 
-    /// Every session (seed 003's `get_all`).
+    /// Every session (qg_botsdk's `get_all`).
     pub async fn get_all(&self) -> Result<Vec<SessionObject>> {
         self.manager.get_all().await
     }
 
-    /// Sets a session's status (seed 003's `set_status`).
+    /// Sets a session's status (qg_botsdk's `set_status`).
     pub async fn set_status(&self, scope: Scope, key: impl Into<String>, status: SessionStatus) -> Result<()> {
         self.of(scope, key).set_status(status).await
     }
 
-    /// A session's status (seed 003's `get_status`).
+    /// A session's status (qg_botsdk's `get_status`).
     pub async fn get_status(&self, scope: Scope, key: impl Into<String>) -> Result<Option<SessionStatus>> {
         self.of(scope, key).status().await
     }
@@ -201,7 +201,7 @@ impl SessionRef {
         self
     }
 
-    /// Starts the session (seed 003's `new`): set options on the builder, then await it.
+    /// Starts the session (qg_botsdk's `new`): set options on the builder, then await it.
     pub fn start(&self) -> NewSession {
         NewSession { session: self.clone(), options: SessionOptions::default(), error: None }
     }
@@ -256,7 +256,7 @@ impl SessionRef {
         self.manager.increment(&self.id()?, field, by, true).await
     }
 
-    /// Ends the session (seed 003's `end`): INACTIVE, removed after its `inactive_gc_timeout`.
+    /// Ends the session (qg_botsdk's `end`): INACTIVE, removed after its `inactive_gc_timeout`.
     pub async fn end(&self) -> Result<SessionObject> {
         self.manager.end(&self.id()?).await
     }

@@ -1,4 +1,4 @@
-//! [`SessionManager`]: seed 003's session operations over a [`SessionStore`], the collector that times sessions
+//! [`SessionManager`]: qg_botsdk's session operations over a [`SessionStore`], the collector that times sessions
 //! out and removes ended ones, and the timeout replies.
 
 use std::collections::HashMap;
@@ -56,7 +56,7 @@ pub struct CollectReport {
     pub deferred: usize,
 }
 
-/// The session manager: seed 003's operations on sessions, kept in a [`SessionStore`].
+/// The session manager: qg_botsdk's operations on sessions, kept in a [`SessionStore`].
 ///
 /// Every `App` has one in its state (built from the `[session]` table of `qqbot.toml`, SQLite by default);
 /// handlers reach it through the [`Session`](super::Session) extractor, which fills in identifies from the event.
@@ -245,9 +245,9 @@ impl SessionManager {
         bots.iter().find(|((p, id), _)| p.name() == origin.platform && *id == origin.self_id).map(|(_, b)| b.clone())
     }
 
-    // ----- seed 003's operations -----
+    // ----- qg_botsdk's operations -----
 
-    /// Starts a session (seed 003's `new`): ACTIVE, with `options`. `began` is the bot and event it began
+    /// Starts a session (qg_botsdk's `new`): ACTIVE, with `options`. `began` is the bot and event it began
     /// with, where its timeout reply goes.
     pub async fn start(
         &self,
@@ -304,13 +304,13 @@ impl SessionManager {
         Ok(stored.object())
     }
 
-    /// Reads a session (seed 003's `get`); `None` when there is none. Counts as an operation: the session
+    /// Reads a session (qg_botsdk's `get`); `None` when there is none. Counts as an operation: the session
     /// becomes ACTIVE and its timeout starts again.
     pub async fn get(&self, id: &SessionId) -> Result<Option<SessionObject>> {
         Ok(self.touch(id).await?.map(|r| r.object()))
     }
 
-    /// Reads a session, or returns `default` (seed 003's `get(…, default)`).
+    /// Reads a session, or returns `default` (qg_botsdk's `get(…, default)`).
     pub async fn get_or(&self, id: &SessionId, default: SessionObject) -> Result<SessionObject> {
         Ok(self.get(id).await?.unwrap_or(default))
     }
@@ -339,7 +339,7 @@ impl SessionManager {
         Ok(record.filter(|r| !r.is_collectable(now)))
     }
 
-    /// Merges `data` into a session (seed 003's `update`: like `dict.update`). Fails with
+    /// Merges `data` into a session (qg_botsdk's `update`: like `dict.update`). Fails with
     /// [`SessionError::NotFound`] when there is no session, unless `create` is set: then a plain session
     /// (no timeout) is started with `data`.
     pub async fn update(&self, id: &SessionId, data: Map<String, Value>, create: bool) -> Result<SessionObject> {
@@ -433,7 +433,7 @@ impl SessionManager {
         Ok(record.filter(|r| !r.is_collectable(now)))
     }
 
-    /// Removes sessions (seed 003's `remove`): every part of `filter` left out matches everything. Returns how
+    /// Removes sessions (qg_botsdk's `remove`): every part of `filter` left out matches everything. Returns how
     /// many were removed.
     pub async fn remove(&self, filter: &SessionFilter) -> Result<u64> {
         let n = self.inner.store.remove(filter).await?;
@@ -441,7 +441,7 @@ impl SessionManager {
         Ok(n)
     }
 
-    /// Ends a session (seed 003's `end`): INACTIVE now, removed after its own `inactive_gc_timeout`.
+    /// Ends a session (qg_botsdk's `end`): INACTIVE now, removed after its own `inactive_gc_timeout`.
     pub async fn end(&self, id: &SessionId) -> Result<SessionObject> {
         self.end_with(id, None).await
     }
@@ -476,7 +476,7 @@ impl SessionManager {
         ended.map(|r| r.object()).ok_or_else(|| SessionError::NotFound { id: id.to_string() }.into())
     }
 
-    /// Every session (seed 003's `get_all`).
+    /// Every session (qg_botsdk's `get_all`).
     pub async fn get_all(&self) -> Result<Vec<SessionObject>> {
         self.list(&SessionFilter::all()).await
     }
@@ -490,7 +490,7 @@ impl SessionManager {
         Ok(records.iter().map(SessionRecord::object).collect())
     }
 
-    /// Sets a session's status (seed 003's `set_status`): INACTIVE ends it; ACTIVE and HANGING count as an
+    /// Sets a session's status (qg_botsdk's `set_status`): INACTIVE ends it; ACTIVE and HANGING count as an
     /// operation.
     pub async fn set_status(&self, id: &SessionId, status: SessionStatus) -> Result<()> {
         if status == SessionStatus::INACTIVE {
@@ -516,7 +516,7 @@ impl SessionManager {
         }
     }
 
-    /// A session's status (seed 003's `get_status`); `None` when there is none. Not an operation: the timeout
+    /// A session's status (qg_botsdk's `get_status`); `None` when there is none. Not an operation: the timeout
     /// is not refreshed.
     pub async fn get_status(&self, id: &SessionId) -> Result<Option<SessionStatus>> {
         let now = self.now_ms();

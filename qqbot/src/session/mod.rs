@@ -1,6 +1,6 @@
 //! Sessions: state kept in a store, per user, group, guild, channel or bot-wide.
 //!
-//! **Sessions** (seed 003) keep state per user, group, guild, channel or bot-wide, across messages and
+//! **Sessions** (as in qg_botsdk) keep state per user, group, guild, channel or bot-wide, across messages and
 //! restarts. Each has a [`Scope`], an identify inside the scope (taken from the event when not given), a key and
 //! JSON data with typed access, and a life cycle:
 //!

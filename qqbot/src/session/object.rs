@@ -1,4 +1,4 @@
-//! [`SessionObject`]: what a session operation returns (seed 003's `SessionObject`).
+//! [`SessionObject`]: what a session operation returns (qg_botsdk's `SessionObject`).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

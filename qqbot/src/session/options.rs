@@ -1,4 +1,4 @@
-//! [`SessionOptions`]: how a new session behaves (seed 003's `new(…)` parameters).
+//! [`SessionOptions`]: how a new session behaves (qg_botsdk's `new(…)` parameters).
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use super::error::SessionError;
 use super::object::to_object;
 use crate::message::Message;
 
-/// The settings of a new session. The defaults follow seed 003: replace an existing session, no timeout, no
+/// The settings of a new session. The defaults follow qg_botsdk's session manager: replace an existing session, no timeout, no
 /// timeout reply, removed as soon as it ends (`inactive_gc_timeout` of zero).
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -129,7 +129,7 @@ impl SessionRecord {
         self.gc_at_ms().is_some_and(|t| t <= now_ms)
     }
 
-    /// An operation: ACTIVE again, with a fresh timeout (seed 003: any status becomes ACTIVE on an operation).
+    /// An operation: ACTIVE again, with a fresh timeout (as in qg_botsdk: any status becomes ACTIVE on an operation).
     pub(crate) fn touch(&mut self, now_ms: u64) {
         self.status = SessionStatus::ACTIVE;
         self.last_op_ms = now_ms;

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The scope of a session (seed 003's `Scope`): whose state it is.
+/// The scope of a session (qg_botsdk's `Scope`): whose state it is.
 ///
 /// The identify inside the scope is taken from the current event when not given: the sender for `USER`, the
 /// group for `GROUP`, the guild for `GUILD`, the channel for `CHANNEL`; `GLOBAL` has none.
@@ -50,7 +50,7 @@ impl fmt::Display for Scope {
     }
 }
 
-/// Where a session is in its life cycle (seed 003's `SessionStatus`).
+/// Where a session is in its life cycle (qg_botsdk's `SessionStatus`).
 ///
 /// `ACTIVE` —(its timeout passes with no operation, or `end()`)→ `INACTIVE` —(its `inactive_gc_timeout`)→ removed.
 /// `HANGING` ignores the timeout and becomes `ACTIVE` again on its next operation.
@@ -110,7 +110,7 @@ impl fmt::Display for SessionId {
 }
 
 /// Which sessions an operation such as `remove` applies to; every part left out matches everything
-/// (seed 003's `remove(scope, identify, key)`).
+/// (qg_botsdk's `remove(scope, identify, key)`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionFilter {
     /// Only this scope.
