@@ -329,3 +329,45 @@ async fn interactions_are_acknowledged_and_can_be_replied_to_by_event_id() {
     let _: Value = sent[0].body.clone();
     running.stop().await.unwrap();
 }
+
+/// A command whose handler takes 10 s, on an app that handles two events at a time: a flood of it fills the
+/// dispatcher and then the delivery queue.
+fn slow_app(started: Arc<Mutex<Vec<String>>>) -> App {
+    let config = qqbot::config::Config::from_toml("[bot]\nmax_in_flight = 2\n").expect("valid config");
+    App::empty().with_config(config).expect("config accepted").command(BotCommand::new("slow").word("/slow").handler(
+        move |ctx: Ctx| {
+            let started = started.clone();
+            async move {
+                if let Ok(mut s) = started.lock() {
+                    s.push(ctx.args().to_owned());
+                }
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                "done"
+            }
+        },
+    ))
+}
+
+#[tokio::test]
+async fn slow_handlers_under_a_flood_never_delay_heartbeats() {
+    let fake = FakeOfficial::start().await.unwrap();
+    fake.set_heartbeat_interval(Duration::from_millis(100));
+    let started = Arc::new(Mutex::new(Vec::new()));
+    let running = start(&fake, slow_app(started.clone()), fake.config()).await;
+
+    // More events than the dispatcher (2) and the delivery queue (1024) can take: reading has to pause.
+    for i in 0..1200 {
+        fake.dispatch("C2C_MESSAGE_CREATE", fake.c2c_message("USER1", &format!("/slow {i}")));
+    }
+    let before = fake.heartbeats().len();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let during = fake.heartbeats().len() - before;
+
+    // 15 intervals passed; allow for scheduling jitter, but a blocked loop would send none.
+    assert!(during >= 10, "only {during} heartbeats in 1.5 s at a 100 ms interval while handlers were busy");
+    assert_eq!(fake.connections(), 1, "the connection was dropped (zombie detection or a missed heartbeat)");
+    assert_eq!(fake.resumes().len(), 0);
+    let first: Vec<String> = started.lock().unwrap().clone();
+    assert_eq!(first, ["0", "1"], "the first two events run, in order, while the rest wait");
+    running.stop().await.unwrap();
+}

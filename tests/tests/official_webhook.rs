@@ -118,3 +118,37 @@ async fn op13_validation_matches_the_documented_vector() {
     assert_eq!(answer.body, expected);
     running.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn slow_handlers_under_a_flood_never_delay_acks() {
+    let fake = FakeOfficial::start().await.unwrap();
+    let config = qqbot::config::Config::from_toml("[bot]\nmax_in_flight = 2\n").expect("valid config");
+    let app = App::empty().with_config(config).expect("config accepted").command(
+        BotCommand::new("slow").word("/slow").handler(|_ctx: Ctx| async {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            "done"
+        }),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/qqbot/webhook", listener.local_addr().unwrap());
+    let running = spawn_app(app, OfficialAdapter::new(fake.config()).unwrap().webhook_listener(listener)).unwrap();
+    let sender = fake.webhook_sender(url);
+    assert!(fake.wait_until(|v| v.requests().iter().any(|r| r.path == "/users/@me")).await);
+    let s = Setup { fake, running, sender, handled: Arc::new(AtomicUsize::new(0)) };
+
+    let mut slowest = Duration::ZERO;
+    let mut retries = 0;
+    for i in 0..40 {
+        let frame = c2c_frame(&s.fake, &format!("C2C_MESSAGE_CREATE:slow-{i}"), "/slow");
+        let sent_at = std::time::Instant::now();
+        let answer = send_until_accepted(&s, &frame).await;
+        slowest = slowest.max(sent_at.elapsed());
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body["op"], 12);
+        retries += usize::from(answer.body["d"] != 0);
+    }
+    // Two events are being handled (10 s each) and 38 wait in the queue: every ACK still comes at once.
+    assert!(slowest < Duration::from_millis(100), "an ACK took {slowest:?} while handlers were busy");
+    assert_eq!(retries, 0, "the queue had room for every event");
+    s.running.stop().await.unwrap();
+}

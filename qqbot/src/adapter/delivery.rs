@@ -40,20 +40,48 @@ impl Delivery {
         Delivery { sink, tx, in_transit }
     }
 
-    /// Hands an event over, waiting only when the queue is full.
-    pub(crate) async fn deliver(&self, bot: Arc<dyn Bot>, event: Event) {
+    /// Hands an event over if that needs no waiting; gives it back when the queue is full, so a connection can
+    /// keep its heartbeats (or answer "retry later") instead of waiting.
+    pub(crate) fn try_deliver(&self, bot: Arc<dyn Bot>, event: Event) -> Result<(), Box<Undelivered>> {
         let item = if self.in_transit.load(Ordering::Acquire) == 0 {
             // The common case: no backlog, so skip the queue and the extra task hop (lower latency).
             match self.sink.try_dispatch(bot, event) {
-                Ok(_) => return,
+                Ok(_) => return Ok(()),
                 Err(busy) => (busy.bot, busy.event),
             }
         } else {
             (bot, event)
         };
         self.in_transit.fetch_add(1, Ordering::AcqRel);
-        if let Err(mpsc::error::TrySendError::Full(item)) = self.tx.try_send(item) {
-            let _ = self.tx.send(item).await;
+        match self.tx.try_send(item) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::TrySendError::Full((bot, event)) | mpsc::error::TrySendError::Closed((bot, event))) => {
+                self.in_transit.fetch_sub(1, Ordering::AcqRel);
+                Err(Box::new(Undelivered { bot, event }))
+            }
         }
     }
+
+    /// Hands an event over, waiting only when the queue is full.
+    pub(crate) async fn deliver(&self, bot: Arc<dyn Bot>, event: Event) {
+        if let Err(item) = self.try_deliver(bot, event) {
+            self.deliver_later(*item).await;
+        }
+    }
+
+    /// Waits for room in the queue for an event [`Delivery::try_deliver`] gave back.
+    pub(crate) async fn deliver_later(&self, item: Undelivered) {
+        self.in_transit.fetch_add(1, Ordering::AcqRel);
+        if self.tx.send((item.bot, item.event)).await.is_err() {
+            // The delivery task is gone: the app is shutting down.
+            self.in_transit.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// An event the queue had no room for, handed back by [`Delivery::try_deliver`].
+#[derive(Debug)]
+pub(crate) struct Undelivered {
+    pub(crate) bot: Arc<dyn Bot>,
+    pub(crate) event: Event,
 }

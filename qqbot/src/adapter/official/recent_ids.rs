@@ -30,6 +30,15 @@ impl RecentIds {
         self.order.push_back(id.to_owned());
         true
     }
+
+    /// Forgets `id`, so the next delivery of it counts as new (an event we asked the platform to send again).
+    pub(crate) fn forget(&mut self, id: &str) {
+        if self.set.remove(id)
+            && let Some(at) = self.order.iter().rposition(|o| o == id)
+        {
+            self.order.remove(at);
+        }
+    }
 }
 
 /// The de-duplication key of a dispatch: the envelope id, else the type and `d.id`.

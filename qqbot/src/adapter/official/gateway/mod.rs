@@ -6,6 +6,8 @@
 
 mod policy;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +27,9 @@ use super::intents::Intents;
 use super::media::ChainBuilder;
 use super::model::{Hello, Payload, opcode};
 use super::recent_ids::{RecentIds, dedup_key};
+use crate::adapter::delivery::{Delivery, Undelivered};
 use crate::adapter::{EventSink, websocket};
+use crate::api::Bot;
 use crate::error::{Error, Result};
 use crate::event::{Disconnected, Event, Notice, NoticeEvent, Platform};
 
@@ -33,6 +37,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Largest gateway frame accepted (tungstenite's default; dispatches are a few KiB of JSON).
 const MAX_GATEWAY_FRAME: usize = 16 << 20;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+/// Events queued for the dispatcher beyond the ones it is handling; when full, reading pauses (heartbeats go on).
+const DELIVERY_QUEUE: usize = 1024;
 
 /// Why the gateway stopped for good.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +110,7 @@ impl Gateway {
             recent: RecentIds::new(4096),
             last_token: None,
         };
+        let delivery = Delivery::spawn(self.sink.clone(), DELIVERY_QUEUE);
         let mut backoff = Backoff::default();
         let mut retry = self.config.retry_config.clone().map(|policy| (policy, crate::retry::RetryState::new()));
         let [shard_id, shard_count] = self.config.shard;
@@ -113,7 +120,7 @@ impl Gateway {
                 return Ok(());
             }
             let outcome = match self.discover(state.session_id.is_none()).await {
-                Ok(url) => self.connection(&url, &mut state).await,
+                Ok(url) => self.connection(&url, &mut state, &delivery).await,
                 Err(e) if is_permanent(&e) => return Err(e),
                 Err(e) => ended(Next::Resume, format!("gateway discovery failed: {e}"), false),
             };
@@ -133,7 +140,7 @@ impl Gateway {
                             crate::api::Bot::self_id(bot.as_ref()),
                             Notice::Disconnected(Disconnected { reason: reason.clone() }),
                         );
-                        self.sink.dispatch(bot.clone(), Event::Notice(n)).await;
+                        delivery.deliver(bot.clone(), Event::Notice(n)).await;
                     }
                     match next {
                         Next::Resume => {}
@@ -199,7 +206,7 @@ impl Gateway {
         })
     }
 
-    async fn connection(&self, url: &str, state: &mut SessionState) -> Ended {
+    async fn connection(&self, url: &str, state: &mut SessionState, delivery: &Delivery) -> Ended {
         let mut ws: Ws = match tokio::time::timeout(
             CONNECT_TIMEOUT,
             tokio_tungstenite::connect_async_with_config(url, Some(websocket::config(MAX_GATEWAY_FRAME)), false),
@@ -247,23 +254,32 @@ impl Gateway {
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut awaiting_ack = false;
         let mut healthy = false;
+        // An event waiting for room in the delivery queue. Meanwhile no frame is read (back-pressure stays on this
+        // connection) but heartbeats go on, so the platform keeps the session.
+        let mut pending: Option<Pin<Box<dyn Future<Output = ()> + Send>>> = None;
+        // Whether reading paused since the last heartbeat: its ACK may be unread in the socket, not missing.
+        let mut paused = false;
         loop {
             tokio::select! {
                 _ = self.sink.shutdown_signal() => {
                     let _ = ws.close(None).await;
                     return Ended::Shutdown;
                 }
+                _ = async { if let Some(p) = pending.as_mut() { p.await } }, if pending.is_some() => {
+                    pending = None;
+                }
                 _ = ticker.tick() => {
-                    if awaiting_ack {
+                    if awaiting_ack && !paused {
                         let _ = ws.close(None).await;
                         return ended(Next::Resume, format!("no heartbeat ACK within {interval:?} (zombie connection)"), healthy);
                     }
+                    paused = pending.is_some();
                     if let Err(e) = ws.send(WsMessage::text(json!({"op": opcode::HEARTBEAT, "d": state.seq}).to_string())).await {
                         return ended(Next::Resume, format!("cannot send a heartbeat: {e}"), healthy);
                     }
                     awaiting_ack = true;
                 }
-                frame = ws.next() => {
+                frame = ws.next(), if pending.is_none() => {
                     let text = match frame {
                         None => return ended(Next::Resume, "the gateway closed the connection", healthy),
                         Some(Err(e)) => return ended(Next::Resume, format!("gateway connection error: {e}"), healthy),
@@ -289,8 +305,13 @@ impl Gateway {
                     };
                     match payload.op {
                         opcode::DISPATCH => {
-                            if let Some(h) = self.on_dispatch(payload, state).await {
-                                healthy |= h;
+                            let (opened, event) = self.on_dispatch(payload, state);
+                            healthy |= opened;
+                            if let Some((bot, event)) = event
+                                && let Err(item) = delivery.try_deliver(bot, event)
+                            {
+                                paused = true;
+                                pending = Some(later(delivery.clone(), *item));
                             }
                         }
                         opcode::HEARTBEAT => {
@@ -319,14 +340,14 @@ impl Gateway {
         }
     }
 
-    /// Handles one dispatch; returns `Some(true)` when it (re)opened the session.
-    async fn on_dispatch(&self, frame: Payload, state: &mut SessionState) -> Option<bool> {
+    /// Handles one dispatch: whether it (re)opened the session, and the event to deliver (none for a repeat).
+    fn on_dispatch(&self, frame: Payload, state: &mut SessionState) -> (bool, Option<(Arc<dyn Bot>, Event)>) {
         let t = frame.t.clone().unwrap_or_default();
         let lifecycle = t == "READY" || t == "RESUMED";
         if let Some(s) = frame.s {
             if !lifecycle && state.seq.is_some_and(|cur| s <= cur) {
                 tracing::debug!(seq = s, event = %t, "skipping an event delivered again after resume");
-                return None;
+                return (false, None);
             }
             if t != "READY" {
                 state.seq = Some(state.seq.map_or(s, |cur| cur.max(s)));
@@ -339,7 +360,7 @@ impl Gateway {
             && !state.recent.insert(&key)
         {
             tracing::debug!(event = %t, "skipping an event delivered twice");
-            return None;
+            return (false, None);
         }
         let ev = OfficialEvent::from_payload(frame);
         let mut opened = false;
@@ -375,12 +396,17 @@ impl Gateway {
         }
         let Some(bot) = state.bot.clone() else {
             tracing::warn!(event = %ev.t, "dropping an event that arrived before READY");
-            return Some(opened);
+            return (opened, None);
         };
         let event = to_event(ev, crate::api::Bot::self_id(bot.as_ref()));
-        self.sink.dispatch(bot, event).await;
-        Some(opened)
+        (opened, Some((bot as Arc<dyn Bot>, event)))
     }
+}
+
+/// The hand-over of an event the delivery queue had no room for, as a future the connection loop can poll beside
+/// its heartbeats.
+fn later(delivery: Delivery, item: Undelivered) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(async move { delivery.deliver_later(item).await })
 }
 
 /// Reads frames until Hello. `None` if the connection ends first.

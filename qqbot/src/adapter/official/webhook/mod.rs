@@ -19,7 +19,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 use super::api::OfficialApi;
 use super::bot::OfficialBot;
@@ -31,8 +30,9 @@ use super::media::ChainBuilder;
 use super::model::{Payload, opcode};
 use super::recent_ids::{RecentIds, dedup_key};
 use crate::adapter::EventSink;
+use crate::adapter::delivery::Delivery;
+use crate::api::Bot;
 use crate::error::{Error, Result};
-use crate::event::Event;
 
 /// The webhook server of one bot.
 pub(crate) struct Webhook {
@@ -43,13 +43,17 @@ pub(crate) struct Webhook {
     pub(crate) listener: Option<std::net::TcpListener>,
 }
 
+/// Events queued for the dispatcher beyond the ones it is handling; when full, the platform is asked to push again.
+const DELIVERY_QUEUE: usize = 1024;
+
 struct WebhookState {
     key: WebhookKey,
     max_age: Duration,
     self_id: String,
     api: OfficialApi,
     auto_ack: bool,
-    queue: mpsc::Sender<Event>,
+    bot: Arc<dyn Bot>,
+    delivery: Delivery,
     recent: Mutex<RecentIds>,
 }
 
@@ -68,20 +72,15 @@ impl Webhook {
             }
         };
         let bot = Arc::new(OfficialBot::new(self_id.clone(), self.api.clone(), self.chain_builder.clone()));
-        let (queue, mut rx) = mpsc::channel::<Event>(1024);
-        let sink = self.sink.clone();
-        let forwarder = tokio::spawn(async move {
-            while let Some(event) = rx.recv().await {
-                sink.dispatch(bot.clone(), event).await;
-            }
-        });
+        let delivery = Delivery::spawn(self.sink.clone(), DELIVERY_QUEUE);
         let state = Arc::new(WebhookState {
             key: WebhookKey::from_secret(&self.config.secret),
             max_age: Duration::from_secs(self.config.webhook_max_age_secs),
             self_id,
             api: self.api.clone(),
             auto_ack: self.config.auto_ack_interactions,
-            queue,
+            bot,
+            delivery,
             recent: Mutex::new(RecentIds::new(4096)),
         });
         let app = Router::new().route(&self.config.webhook_path, post(handle)).with_state(state);
@@ -101,7 +100,6 @@ impl Webhook {
         let sink = self.sink.clone();
         let served =
             axum::serve(listener, app).with_graceful_shutdown(async move { sink.shutdown_signal().await }).await;
-        forwarder.abort();
         served.map_err(Error::Io)
     }
 }
@@ -144,14 +142,10 @@ async fn handle(State(state): State<Arc<WebhookState>>, headers: HeaderMap, body
         }
         opcode::HEARTBEAT => axum::Json(json!({ "op": opcode::HEARTBEAT_ACK, "d": payload.d })).into_response(),
         opcode::DISPATCH => {
-            let Ok(slot) = state.queue.try_reserve() else {
-                // Too many events waiting: ask the platform to deliver this one again later.
-                tracing::warn!("webhook queue full; asking the platform to retry");
-                return axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 1 })).into_response();
-            };
             let t = payload.t.clone().unwrap_or_default();
-            if let Some(key) = dedup_key(&t, payload.id.as_deref(), &payload.d) {
-                let fresh = state.recent.lock().map(|mut r| r.insert(&key)).unwrap_or(true);
+            let key = dedup_key(&t, payload.id.as_deref(), &payload.d);
+            if let Some(key) = &key {
+                let fresh = state.recent.lock().map(|mut r| r.insert(key)).unwrap_or(true);
                 if !fresh {
                     tracing::debug!(event = %t, "acknowledging a webhook event delivered twice without handling it again");
                     return axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 0 })).into_response();
@@ -169,7 +163,16 @@ async fn handle(State(state): State<Arc<WebhookState>>, headers: HeaderMap, body
                     }
                 });
             }
-            slot.send(to_event(ev, &state.self_id));
+            // The ACK never waits on a handler: the event is queued, or the platform is asked to push it again.
+            if state.delivery.try_deliver(state.bot.clone(), to_event(ev, &state.self_id)).is_err() {
+                tracing::warn!("webhook queue full; asking the platform to push the event again");
+                if let Some(key) = &key
+                    && let Ok(mut recent) = state.recent.lock()
+                {
+                    recent.forget(key);
+                }
+                return axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 1 })).into_response();
+            }
             axum::Json(json!({ "op": opcode::HTTP_CALLBACK_ACK, "d": 0 })).into_response()
         }
         other => {
