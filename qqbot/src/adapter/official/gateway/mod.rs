@@ -29,7 +29,6 @@ use super::model::{Hello, Payload, opcode};
 use super::recent_ids::{RecentIds, dedup_key};
 use crate::adapter::delivery::{Delivery, Undelivered};
 use crate::adapter::{EventSink, websocket};
-use crate::api::Bot;
 use crate::error::{Error, Result};
 use crate::event::{Disconnected, Event, Notice, NoticeEvent, Platform};
 
@@ -307,7 +306,7 @@ impl Gateway {
                         opcode::DISPATCH => {
                             let (opened, event) = self.on_dispatch(payload, state);
                             healthy |= opened;
-                            if let Some((bot, event)) = event
+                            if let Some(Undelivered { bot, event }) = event
                                 && let Err(item) = delivery.try_deliver(bot, event)
                             {
                                 paused = true;
@@ -341,7 +340,7 @@ impl Gateway {
     }
 
     /// Handles one dispatch: whether it (re)opened the session, and the event to deliver (none for a repeat).
-    fn on_dispatch(&self, frame: Payload, state: &mut SessionState) -> (bool, Option<(Arc<dyn Bot>, Event)>) {
+    fn on_dispatch(&self, frame: Payload, state: &mut SessionState) -> (bool, Option<Undelivered>) {
         let t = frame.t.clone().unwrap_or_default();
         let lifecycle = t == "READY" || t == "RESUMED";
         if let Some(s) = frame.s {
@@ -399,7 +398,7 @@ impl Gateway {
             return (opened, None);
         };
         let event = to_event(ev, crate::api::Bot::self_id(bot.as_ref()));
-        (opened, Some((bot as Arc<dyn Bot>, event)))
+        (opened, Some(Undelivered { bot, event }))
     }
 }
 
