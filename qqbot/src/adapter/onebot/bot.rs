@@ -10,7 +10,8 @@ use tokio::sync::oneshot;
 use super::OneBotApi;
 use super::caller::ActionCaller;
 use super::link::WsLink;
-use super::protocol::send::{NumId, SendRequest};
+use super::protocol::id::IdParam;
+use super::protocol::send::SendRequest;
 use super::transport::http_api::HttpApiClient;
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
@@ -100,7 +101,7 @@ impl OneBotBot {
 
 #[derive(Serialize)]
 struct RecallParams<'a> {
-    message_id: NumId<'a>,
+    message_id: IdParam<'a>,
 }
 
 impl Bot for OneBotBot {
@@ -118,7 +119,7 @@ impl Bot for OneBotBot {
 
     fn recall<'a>(&'a self, _target: &'a Target, message_id: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            self.call("delete_msg", &RecallParams { message_id: NumId(message_id) }).await?;
+            self.call("delete_msg", &RecallParams { message_id: IdParam(message_id) }).await?;
             Ok(())
         })
     }

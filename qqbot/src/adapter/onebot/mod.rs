@@ -32,5 +32,5 @@ pub use link::WsLink;
 pub use protocol::cq;
 pub use protocol::event::{OneBotEvent, OneBotSender};
 pub use protocol::frame::{ActionResponse, ApiFailure};
-pub use protocol::id::Id;
+pub use protocol::id::WireId;
 pub use server_process::ServerControl;

@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+// The same limit as every id qqbot writes itself (replies, recalls): one rule for the wire.
+use super::super::protocol::id::JS_SAFE_INTEGER;
+
 /// A QQ number, group number, message id or any other OneBot id, given as a number or a string.
 ///
 /// Implementations emit ids as numbers but declare them as strings in action parameters (NapCat converts either
@@ -20,9 +23,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Id(Repr);
-
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const JS_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Repr {

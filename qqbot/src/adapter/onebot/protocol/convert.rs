@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::event::OneBotEvent;
-use super::id::Id;
+use super::id::WireId;
 use crate::event::{
     AdminChanged, BotJoined, BotLeft, Connected, Disconnected, Event, FileUploaded, FriendAdded, FriendRequest,
     GroupRequest, Heartbeat, MemberJoined, MemberLeft, MemberMuted, MessageEvent, MessageRecalled, Notice, NoticeEvent,
@@ -14,11 +14,11 @@ use crate::event::{
 };
 use crate::message::Segment;
 
-fn id(v: &Option<Id>) -> String {
+fn id(v: &Option<WireId>) -> String {
     v.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default()
 }
 
-fn opt_id(v: &Option<Id>) -> Option<String> {
+fn opt_id(v: &Option<WireId>) -> Option<String> {
     v.as_ref().map(|i| i.as_str().to_owned())
 }
 
@@ -33,7 +33,7 @@ pub fn mentioned(seg: &Segment) -> Option<&str> {
 
 /// Builds the neutral event. `self_id` is used when the event names no account.
 pub fn to_event(ev: OneBotEvent, self_id: &str) -> Event {
-    let self_id = ev.self_id.as_ref().map_or(self_id, Id::as_str).to_owned();
+    let self_id = ev.self_id.as_ref().map_or(self_id, WireId::as_str).to_owned();
     match ev.post_type.as_deref() {
         Some("message" | "message_sent") if ev.message.is_some() => message_event(ev, self_id),
         _ => Event::Notice(notice_event(ev, self_id)),
@@ -54,7 +54,7 @@ fn message_event(ev: OneBotEvent, self_id: String) -> Event {
             tracing::warn!(
                 target: "qqbot::onebot",
                 "message {} has a malformed CQ code ({e}); that part is kept as text",
-                ev.message_id.as_ref().map_or("?", Id::as_str)
+                ev.message_id.as_ref().map_or("?", WireId::as_str)
             );
             super::cq::parse(s)
         }),
@@ -142,7 +142,7 @@ fn notice_kind(ev: &OneBotEvent, self_id: &str) -> Option<Notice> {
             group_id: group()?,
             user_id: user(),
             operator_id: operator(),
-            duration: if sub == "lift_ban" { 0 } else { ev.duration.as_ref().and_then(Id::as_i64).unwrap_or(0) },
+            duration: if sub == "lift_ban" { 0 } else { ev.duration.as_ref().and_then(WireId::as_i64).unwrap_or(0) },
         }),
         ("notice", "group_upload") => {
             let file = ev.file.as_ref()?;
@@ -197,7 +197,7 @@ fn notice_kind(ev: &OneBotEvent, self_id: &str) -> Option<Notice> {
         }
         ("meta_event", "lifecycle") => Notice::Connected(Connected { sub_type: sub }),
         ("meta_event", "heartbeat") => Notice::Heartbeat(Heartbeat {
-            interval_ms: ev.interval.as_ref().and_then(Id::as_i64).and_then(|i| u64::try_from(i).ok()).unwrap_or(0),
+            interval_ms: ev.interval.as_ref().and_then(WireId::as_i64).and_then(|i| u64::try_from(i).ok()).unwrap_or(0),
             status: ev.status.clone().unwrap_or(Value::Null),
         }),
         _ => return None,

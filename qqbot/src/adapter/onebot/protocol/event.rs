@@ -13,7 +13,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::id::Id;
+use super::id::WireId;
 use super::segment::WireMessage;
 
 /// A map key, borrowed from the frame when it has no escapes. (`Cow<str>`'s own `Deserialize` always copies.)
@@ -116,9 +116,9 @@ wire_struct! {
     /// ```
     pub struct OneBotEvent {
         /// Unix time in seconds (NapCat may fall back to milliseconds: use [`OneBotEvent::time_secs`]).
-        time: Id,
+        time: WireId,
         /// The bot account.
-        self_id: Id,
+        self_id: WireId,
         /// `message`, `message_sent`, `notice`, `request`, `meta_event`.
         post_type: String,
         /// `private`, `group` (message events).
@@ -132,17 +132,17 @@ wire_struct! {
         /// The third-level type.
         sub_type: String,
         /// The message id (session-local; may be negative).
-        message_id: Id,
+        message_id: WireId,
         /// The user the event is about (sender, joiner, requester …).
-        user_id: Id,
+        user_id: WireId,
         /// The group.
-        group_id: Id,
+        group_id: WireId,
         /// Who did it (admin, inviter …).
-        operator_id: Id,
+        operator_id: WireId,
         /// Who was poked / the lucky king / the receiver.
-        target_id: Id,
+        target_id: WireId,
         /// Who poked (NapCat private pokes), the essence message's sender.
-        sender_id: Id,
+        sender_id: WireId,
         /// The message, in array or CQ form (for action responses: the error text, as `Cq`).
         message: WireMessage,
         /// The message as a CQ string.
@@ -150,13 +150,13 @@ wire_struct! {
         /// The sender's profile.
         sender: OneBotSender,
         /// Mute duration in seconds.
-        duration: Id,
+        duration: WireId,
         /// The request's message.
         comment: String,
         /// The request's token for `set_*_add_request`.
-        flag: Id,
+        flag: WireId,
         /// Heartbeat interval in milliseconds.
-        interval: Id,
+        interval: WireId,
         /// Heartbeat status object (for action responses: `ok`/`failed`).
         status: Value,
         /// Uploaded file object.
@@ -168,7 +168,7 @@ wire_struct! {
     /// The `sender` object of a message event.
     pub struct OneBotSender {
         /// The sender.
-        user_id: Id,
+        user_id: WireId,
         /// Nickname.
         nickname: String,
         /// Group card (群名片).
@@ -200,7 +200,7 @@ impl OneBotEvent {
 
     /// The time in seconds; values that look like milliseconds (NapCat's fallback) are divided by 1000.
     pub fn time_secs(&self) -> i64 {
-        let t = self.time.as_ref().and_then(Id::as_i64).unwrap_or(0);
+        let t = self.time.as_ref().and_then(WireId::as_i64).unwrap_or(0);
         if t > 100_000_000_000 { t / 1000 } else { t }
     }
 

@@ -9,20 +9,20 @@ use serde::{Deserialize, Serialize, Serializer};
 /// and re-encoding an event changes nothing.
 ///
 /// ```
-/// use qqbot::adapter::onebot::Id;
-/// let a: Id = serde_json::from_str("-964635551").unwrap();
-/// let b: Id = serde_json::from_str("\"964635551\"").unwrap();
+/// use qqbot::adapter::onebot::WireId;
+/// let a: WireId = serde_json::from_str("-964635551").unwrap();
+/// let b: WireId = serde_json::from_str("\"964635551\"").unwrap();
 /// assert_eq!(a.as_i64(), Some(-964635551));
 /// assert_eq!(b.as_str(), "964635551");
 /// assert_eq!(serde_json::to_string(&b).unwrap(), "\"964635551\"");
 /// ```
 #[derive(Clone, Default)]
-pub struct Id {
+pub struct WireId {
     text: Text,
     quoted: bool,
 }
 
-/// The longest text kept inside the `Id` itself: every `i64`/`u64` fits, and so do most string ids.
+/// The longest text kept inside the `WireId` itself: every `i64`/`u64` fits, and so do most string ids.
 const INLINE: usize = 22;
 
 /// An id's text. Ids arrive several times in every event, so short ones (all numbers) are stored inline instead
@@ -96,17 +96,17 @@ impl Text {
     }
 }
 
-impl Id {
+impl WireId {
     /// An id that encodes as a JSON number when it is one (`"123"` → `123`), else as a string.
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
         let quoted = !is_integer(&text);
-        Id { text: Text::from_string(text), quoted }
+        WireId { text: Text::from_string(text), quoted }
     }
 
     /// An id that encodes as a JSON string.
     pub fn string(text: impl Into<String>) -> Self {
-        Id { text: Text::from_string(text.into()), quoted: true }
+        WireId { text: Text::from_string(text.into()), quoted: true }
     }
 
     /// The id as text (numbers in decimal).
@@ -132,8 +132,8 @@ impl Id {
         }
     }
 
-    fn integer(v: i64) -> Id {
-        Id { text: Text::from_integer(v < 0, v.unsigned_abs()), quoted: false }
+    fn integer(v: i64) -> WireId {
+        WireId { text: Text::from_integer(v < 0, v.unsigned_abs()), quoted: false }
     }
 }
 
@@ -141,52 +141,52 @@ fn is_integer(s: &str) -> bool {
     s.parse::<i64>().is_ok() || s.parse::<u64>().is_ok()
 }
 
-impl PartialEq for Id {
-    fn eq(&self, other: &Id) -> bool {
+impl PartialEq for WireId {
+    fn eq(&self, other: &WireId) -> bool {
         self.quoted == other.quoted && self.as_str() == other.as_str()
     }
 }
 
-impl Eq for Id {}
+impl Eq for WireId {}
 
-impl std::hash::Hash for Id {
+impl std::hash::Hash for WireId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
         self.quoted.hash(state);
     }
 }
 
-impl fmt::Debug for Id {
+impl fmt::Debug for WireId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.quoted { write!(f, "{:?}", self.as_str()) } else { f.write_str(self.as_str()) }
     }
 }
 
-impl fmt::Display for Id {
+impl fmt::Display for WireId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<i64> for Id {
+impl From<i64> for WireId {
     fn from(v: i64) -> Self {
-        Id::integer(v)
+        WireId::integer(v)
     }
 }
 
-impl From<&str> for Id {
+impl From<&str> for WireId {
     fn from(v: &str) -> Self {
-        Id { text: Text::from_str(v), quoted: !is_integer(v) }
+        WireId { text: Text::from_str(v), quoted: !is_integer(v) }
     }
 }
 
-impl From<String> for Id {
+impl From<String> for WireId {
     fn from(v: String) -> Self {
-        Id::new(v)
+        WireId::new(v)
     }
 }
 
-impl Serialize for Id {
+impl Serialize for WireId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let text = self.as_str();
         if !self.quoted {
@@ -201,36 +201,60 @@ impl Serialize for Id {
     }
 }
 
-impl<'de> Deserialize<'de> for Id {
+impl<'de> Deserialize<'de> for WireId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = Id;
+            type Value = WireId;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an id: a number or a string")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
-                Ok(Id::integer(v))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WireId, E> {
+                Ok(WireId::integer(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
-                Ok(Id { text: Text::from_integer(false, v), quoted: false })
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WireId, E> {
+                Ok(WireId { text: Text::from_integer(false, v), quoted: false })
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Id, E> {
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<WireId, E> {
                 // Some clients send ids through JavaScript numbers; an integral float is still an id.
                 if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                    Ok(Id::integer(v as i64))
+                    Ok(WireId::integer(v as i64))
                 } else {
                     Err(E::invalid_value(de::Unexpected::Float(v), &self))
                 }
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
-                Ok(Id { text: Text::from_str(v), quoted: true })
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<WireId, E> {
+                Ok(WireId { text: Text::from_str(v), quoted: true })
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Id, E> {
-                Ok(Id { text: Text::from_string(v), quoted: true })
+            fn visit_string<E: de::Error>(self, v: String) -> Result<WireId, E> {
+                Ok(WireId { text: Text::from_string(v), quoted: true })
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// The largest integer a JavaScript implementation (NapCat, LLOneBot) reads without losing a digit: it parses JSON
+/// numbers into doubles, so `7527129663562465450` would arrive as `7527129663562465000`.
+pub(crate) const JS_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
+/// The one rule for an id that qqbot sends (replies, quotes, recalls, every API call): a JSON number when it is an
+/// integer a JavaScript implementation reads exactly, else a string with every digit. Every OneBot implementation
+/// accepts ids as strings.
+pub(crate) fn serialize_id<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    match text.parse::<i64>() {
+        Ok(n) if (-JS_SAFE_INTEGER..=JS_SAFE_INTEGER).contains(&n) && n.to_string() == text => s.serialize_i64(n),
+        _ => s.serialize_str(text),
+    }
+}
+
+/// An id parameter borrowed from text, encoded by [`serialize_id`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdParam<'a>(pub(crate) &'a str);
+
+impl Serialize for IdParam<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_id(self.0, s)
     }
 }
 
@@ -242,30 +266,48 @@ mod tests {
     fn keeps_the_form_it_arrived_in() {
         for text in ["123", "\"123\"", "-2147482433", "1482675043933618437", "\"all\"", "\"\"", "18446744073709551615"]
         {
-            let id: Id = serde_json::from_str(text).unwrap();
+            let id: WireId = serde_json::from_str(text).unwrap();
             assert_eq!(serde_json::to_string(&id).unwrap(), text);
         }
-        assert!(serde_json::from_str::<Id>("1.5").is_err());
-        assert!(serde_json::from_str::<Id>("{}").is_err());
-        assert_eq!(serde_json::from_str::<Id>("7.0").unwrap().as_i64(), Some(7));
+        assert!(serde_json::from_str::<WireId>("1.5").is_err());
+        assert!(serde_json::from_str::<WireId>("{}").is_err());
+        assert_eq!(serde_json::from_str::<WireId>("7.0").unwrap().as_i64(), Some(7));
     }
 
     #[test]
     fn short_and_long_texts_behave_alike() {
         for v in [0i64, -1, 7, i64::MIN, i64::MAX, -964635551] {
-            assert_eq!(Id::from(v).as_str(), v.to_string());
-            assert_eq!(Id::from(v), Id::new(v.to_string()));
+            assert_eq!(WireId::from(v).as_str(), v.to_string());
+            assert_eq!(WireId::from(v), WireId::new(v.to_string()));
         }
         let long = "x".repeat(INLINE + 1);
         let exact = "y".repeat(INLINE);
         for text in ["", "猫猫", exact.as_str(), long.as_str(), "u_abcdefghijklmnopqrstuvwxyz"] {
-            let id = Id::string(text);
+            let id = WireId::string(text);
             assert_eq!((id.as_str(), id.clone().into_string().as_str()), (text, text));
-            assert_eq!(Id::from(text), Id::new(text.to_owned()));
-            let back: Id = serde_json::from_str(&serde_json::to_string(&id).unwrap()).unwrap();
+            assert_eq!(WireId::from(text), WireId::new(text.to_owned()));
+            let back: WireId = serde_json::from_str(&serde_json::to_string(&id).unwrap()).unwrap();
             assert_eq!(back, id);
         }
-        assert_ne!(Id::string("1"), Id::new("1"), "the form it arrived in is part of the id");
-        assert_eq!(Id::default().as_str(), "");
+        assert_ne!(WireId::string("1"), WireId::new("1"), "the form it arrived in is part of the id");
+        assert_eq!(WireId::default().as_str(), "");
+    }
+}
+
+#[cfg(test)]
+mod id_param_tests {
+    use super::IdParam;
+
+    #[test]
+    fn ids_beyond_two_to_the_53_leave_as_strings() {
+        let json = |t: &str| serde_json::to_string(&IdParam(t)).unwrap();
+        assert_eq!(json("123456"), "123456");
+        assert_eq!(json("-964635551"), "-964635551");
+        assert_eq!(json("9007199254740991"), "9007199254740991");
+        assert_eq!(json("9007199254740992"), "\"9007199254740992\"");
+        assert_eq!(json("7527129663562465450"), "\"7527129663562465450\"");
+        assert_eq!(json("-9007199254740992"), "\"-9007199254740992\"");
+        assert_eq!(json("007"), "\"007\"");
+        assert_eq!(json("u1"), "\"u1\"");
     }
 }

@@ -20,6 +20,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
+use super::id::IdParam;
 use super::segment::MessageRef;
 use crate::api::Target;
 use crate::error::Error;
@@ -32,7 +33,7 @@ pub struct SendRequest<'a> {
     action: &'static str,
     /// `group_id` or `user_id`.
     key: &'static str,
-    id: NumId<'a>,
+    id: IdParam<'a>,
     message: &'a Message,
 }
 
@@ -49,7 +50,7 @@ impl<'a> SendRequest<'a> {
                 });
             }
         };
-        Ok(SendRequest { action, key, id: NumId(id), message })
+        Ok(SendRequest { action, key, id: IdParam(id), message })
     }
 
     /// The action name: `send_group_msg` or `send_private_msg`.
@@ -70,19 +71,6 @@ impl Serialize for SendRequest<'_> {
         st.serialize_field(self.key, &self.id)?;
         st.serialize_field("message", &MessageRef(self.message))?;
         st.end()
-    }
-}
-
-/// An id param: a number when it is one (what every implementation accepts), else a string.
-#[derive(Clone, Copy)]
-pub(crate) struct NumId<'a>(pub(crate) &'a str);
-
-impl Serialize for NumId<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0.parse::<i64>() {
-            Ok(n) => s.serialize_i64(n),
-            Err(_) => s.serialize_str(self.0),
-        }
     }
 }
 

@@ -18,7 +18,7 @@ use super::super::bots::BotRegistry;
 use super::super::link::{Outgoing, Reply, WsLink};
 use super::super::protocol::convert::to_event;
 use super::super::protocol::frame::{Frame, FrameError, decode_frame};
-use super::super::protocol::id::Id;
+use super::super::protocol::id::WireId;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
 use crate::event::{Event, Notice, NoticeEvent, Platform, RawEvent};
@@ -268,9 +268,9 @@ impl ReadState {
                         "unknown post_type `{post_type}`; delivered as a raw event"
                     );
                 }
-                let self_id = ev.self_id.as_ref().map(Id::as_str).unwrap_or_default().to_owned();
+                let self_id = ev.self_id.as_ref().map(WireId::as_str).unwrap_or_default().to_owned();
                 if ev.meta_event_type.as_deref() == Some("heartbeat") {
-                    let interval = ev.interval.as_ref().and_then(Id::as_i64).filter(|i| *i > 0);
+                    let interval = ev.interval.as_ref().and_then(WireId::as_i64).filter(|i| *i > 0);
                     self.heartbeat = interval.map(|ms| Duration::from_millis(ms as u64));
                 }
                 if ev.post_type.as_deref() != Some("meta_event") {

@@ -25,7 +25,7 @@ use super::super::bots::BotRegistry;
 use super::super::link::WsLink;
 use super::super::protocol::convert::to_event;
 use super::super::protocol::frame::{Frame, decode_frame};
-use super::super::protocol::id::Id;
+use super::super::protocol::id::WireId;
 use super::super::protocol::quick_op;
 use super::auth::{Auth, Signature, check_signature, check_token};
 use super::connection::{self, ConnOptions, Role, preview};
@@ -290,7 +290,7 @@ async fn post(shared: Arc<Shared>, route: PostRoute, peer: SocketAddr, req: Requ
             return text_response(StatusCode::BAD_REQUEST, "not a OneBot event");
         }
     };
-    let self_id = ev.self_id.as_ref().map(Id::as_str).map(str::to_owned).or(header_self_id).unwrap_or_default();
+    let self_id = ev.self_id.as_ref().map(WireId::as_str).map(str::to_owned).or(header_self_id).unwrap_or_default();
     if let Some(api) = &route.api {
         api.learn_self_id(&self_id);
     }
