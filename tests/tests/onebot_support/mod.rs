@@ -20,8 +20,11 @@ pub fn app() -> App {
     App::empty()
         .command(BotCommand::new("echo").word("/echo").handler(|ctx: Ctx| async move { ctx.args().to_owned() }))
         .command(BotCommand::new("api").word("/api").handler(|ctx: Ctx| async move {
-            let info = ctx.onebot()?.call("get_login_info", serde_json::json!({})).await?;
-            Ok::<_, qqbot::Error>(format!("nickname={}", info["nickname"].as_str().unwrap_or("?")))
+            // The error's own text, for the tests to read (the default reply would be a translated generic one).
+            match ctx.onebot()?.call("get_login_info", serde_json::json!({})).await {
+                Ok(info) => Ok::<_, qqbot::Error>(format!("nickname={}", info["nickname"].as_str().unwrap_or("?"))),
+                Err(e) => Ok(format!("failed: {e}")),
+            }
         }))
         .command(BotCommand::new("slow").word("/slow").handler(|_ctx: Ctx| async move {
             tokio::time::sleep(Duration::from_millis(300)).await;

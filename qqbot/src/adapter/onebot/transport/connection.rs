@@ -16,12 +16,10 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 use super::super::bots::BotRegistry;
 use super::super::link::{Outgoing, Reply, WsLink};
-use super::super::protocol::convert::to_event;
-use super::super::protocol::frame::{Frame, FrameError, decode_frame};
-use super::super::protocol::id::WireId;
+use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
-use crate::event::{Event, Notice, NoticeEvent, Platform, RawEvent};
+use crate::event::{Event, Notice, NoticeEvent, Platform};
 
 /// What a connection is used for (reverse WS `X-Client-Role`; forward WS paths `/api`, `/event`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +103,8 @@ where
     let mut ws = ws;
     let mut pending: HashMap<u64, Pending> = HashMap::new();
     let mut inserted = 0u32;
-    let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, heartbeat: None, events: 0 };
+    let inbound = LinkState::new(link.label().to_string());
+    let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, inbound };
     let mut last_frame = Instant::now();
     let silence = tokio::time::sleep(Duration::from_secs(3600));
     tokio::pin!(silence);
@@ -115,7 +114,7 @@ where
     let mut armed: Option<Duration> = None;
     let mut read_streak = 0u32;
     let ended = loop {
-        let limit = options.heartbeat_timeout.or(state.heartbeat.map(|i| (i * 3).max(Duration::from_secs(1))));
+        let limit = options.heartbeat_timeout.or(state.inbound.heartbeat.map(|i| (i * 3).max(Duration::from_secs(1))));
         if limit != armed {
             // Re-armed only when the limit changes or the timer fires, not on every frame.
             if let Some(limit) = limit {
@@ -215,7 +214,7 @@ where
     if !matches!(ended, Ended::Failed(_) | Ended::Silent(_)) {
         let _ = tokio::time::timeout(Duration::from_millis(200), ws.close(None)).await;
     }
-    let events = state.events;
+    let events = state.inbound.events;
     if ended != Ended::Shutdown {
         state.disconnected(&ended).await;
     }
@@ -229,79 +228,21 @@ struct ReadState {
     delivery: Delivery,
     /// The bot of the last event's account, to skip the registry lookup.
     cached: Option<(String, Arc<dyn crate::api::Bot>)>,
-    /// The heartbeat interval the implementation announced.
-    heartbeat: Option<Duration>,
-    /// Events other than meta events delivered so far.
-    events: u64,
+    /// What the frames read so far taught: the announced heartbeat interval, the events delivered.
+    inbound: LinkState,
 }
 
 impl ReadState {
     async fn on_text(&mut self, text: &str, pending: &mut HashMap<u64, Pending>) {
-        match decode_frame(text) {
-            Ok(Frame::Response(r)) => match r.echo_id().and_then(|e| pending.remove(&e)) {
+        match read_frame(text, self.link.known_self_id(), &mut self.inbound) {
+            Inbound::Response(r) => match r.echo_id().and_then(|e| pending.remove(&e)) {
                 Some(p) => {
                     let _ = p.reply.send(Reply::Response(r));
                 }
-                None if r.echo.is_none() || r.echo == Some(serde_json::Value::Null) => {
-                    if matches!(r.retcode, 1401 | 1403) {
-                        tracing::error!(
-                            target: "qqbot::onebot", link = %self.link.label(),
-                            "the implementation rejected the access token ({}): set `token` to the one in its config", r.message
-                        );
-                    } else {
-                        tracing::warn!(
-                            target: "qqbot::onebot", link = %self.link.label(),
-                            "ignored a response without echo (retcode {}, {:?}): it answers no call of ours", r.retcode, r.message
-                        );
-                    }
-                }
-                None => tracing::debug!(
-                    target: "qqbot::onebot", link = %self.link.label(),
-                    "ignored a response to echo {:?}: its caller already gave up", r.echo
-                ),
+                None => unmatched_response(&r, &self.inbound),
             },
-            Ok(Frame::Event(ev)) => {
-                let known = ["message", "message_sent", "notice", "request", "meta_event"];
-                if let Some(post_type) = ev.post_type.as_deref().filter(|p| !known.contains(p)) {
-                    tracing::warn!(
-                        target: "qqbot::onebot", link = %self.link.label(),
-                        "unknown post_type `{post_type}`; delivered as a raw event"
-                    );
-                }
-                let self_id = ev.self_id.as_ref().map(WireId::as_str).unwrap_or_default().to_owned();
-                if ev.meta_event_type.as_deref() == Some("heartbeat") {
-                    let interval = ev.interval.as_ref().and_then(WireId::as_i64).filter(|i| *i > 0);
-                    self.heartbeat = interval.map(|ms| Duration::from_millis(ms as u64));
-                }
-                if ev.post_type.as_deref() != Some("meta_event") {
-                    self.events += 1;
-                }
-                let event = to_event(*ev, self.link.known_self_id().unwrap_or(""));
-                self.deliver(&self_id, event).await;
-            }
-            Err(FrameError::BadField { error, raw }) => {
-                tracing::warn!(
-                    target: "qqbot::onebot", link = %self.link.label(),
-                    "an event field has an unexpected type ({error}); delivered as a raw event"
-                );
-                let self_id = raw
-                    .get("self_id")
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .unwrap_or_default();
-                let kind = ["post_type", "notice_type", "message_type", "request_type", "meta_event_type", "sub_type"]
-                    .iter()
-                    .filter_map(|k| raw.get(*k).and_then(|v| v.as_str()))
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let mut n =
-                    NoticeEvent::new(Platform::OneBot, self_id.clone(), Notice::Raw(RawEvent { kind, data: raw }));
-                n.time = 0;
-                self.deliver(&self_id, Event::Notice(n)).await;
-            }
-            Err(e) => tracing::warn!(
-                target: "qqbot::onebot", link = %self.link.label(),
-                "ignored a frame of {} bytes: {e}; it starts with {:?}", text.len(), preview(text)
-            ),
+            Inbound::Event { self_id, event } => self.deliver(&self_id, event).await,
+            Inbound::Ignored(_) => {}
         }
     }
 
@@ -336,13 +277,4 @@ impl ReadState {
         ));
         self.deliver(&self_id, event).await;
     }
-}
-
-/// The first 120 characters of a frame, for a log line.
-pub(crate) fn preview(text: &str) -> String {
-    let mut s: String = text.chars().take(120).collect();
-    if s.len() < text.len() {
-        s.push('…');
-    }
-    s
 }

@@ -196,14 +196,18 @@ impl HttpApiClient {
             Ok(Frame::Response(response)) => Ok(response),
             _ if matches!(status, 401 | 403) => Err(HttpFailure::Unauthorized { status }),
             _ if !(200..300).contains(&status) => {
-                Err(HttpFailure::Status { status, body: super::connection::preview(&text) })
+                Err(HttpFailure::Status { status, body: super::super::protocol::inbound::preview(&text) })
             }
-            Err(FrameError::NotJson(e)) | Err(FrameError::BadField { error: e, .. }) => {
-                Err(HttpFailure::NotOneBot { status, body: super::connection::preview(&text), parse: Some(e) })
-            }
-            Ok(Frame::Event(_)) | Err(_) => {
-                Err(HttpFailure::NotOneBot { status, body: super::connection::preview(&text), parse: None })
-            }
+            Err(FrameError::NotJson(e)) | Err(FrameError::BadField { error: e, .. }) => Err(HttpFailure::NotOneBot {
+                status,
+                body: super::super::protocol::inbound::preview(&text),
+                parse: Some(e),
+            }),
+            Ok(Frame::Event(_)) | Err(_) => Err(HttpFailure::NotOneBot {
+                status,
+                body: super::super::protocol::inbound::preview(&text),
+                parse: None,
+            }),
         }
     }
 }

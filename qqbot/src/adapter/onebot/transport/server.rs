@@ -23,12 +23,10 @@ use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 use super::super::bot::QuickReplyBot;
 use super::super::bots::BotRegistry;
 use super::super::link::WsLink;
-use super::super::protocol::convert::to_event;
-use super::super::protocol::frame::{Frame, decode_frame};
-use super::super::protocol::id::WireId;
+use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
 use super::auth::{Auth, Signature, check_signature, check_token};
-use super::connection::{self, ConnOptions, Role, preview};
+use super::connection::{self, ConnOptions, Role};
 use super::http_api::HttpApiClient;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
@@ -283,19 +281,19 @@ async fn post(shared: Arc<Shared>, route: PostRoute, peer: SocketAddr, req: Requ
         }
     }
     let text = String::from_utf8_lossy(&body);
-    let ev = match decode_frame(&text) {
-        Ok(Frame::Event(ev)) => ev,
-        Ok(Frame::Response(_)) | Err(_) => {
-            tracing::warn!(target: "qqbot::onebot", "ignored an HTTP POST body from {peer} that is not an event: {:?}", preview(&text));
+    let mut link = LinkState::new(format!("HTTP POST from {peer}"));
+    let (self_id, event) = match read_frame(&text, header_self_id.as_deref(), &mut link) {
+        Inbound::Event { self_id, event } => (self_id, event),
+        Inbound::Response(_) => {
+            tracing::warn!(target: "qqbot::onebot", "ignored an HTTP POST body from {peer} that is an action response, not an event");
             return text_response(StatusCode::BAD_REQUEST, "not a OneBot event");
         }
+        Inbound::Ignored(why) => return text_response(StatusCode::BAD_REQUEST, why),
     };
-    let self_id = ev.self_id.as_ref().map(WireId::as_str).map(str::to_owned).or(header_self_id).unwrap_or_default();
     if let Some(api) = &route.api {
         api.learn_self_id(&self_id);
     }
     let bot = shared.bots.http_bot(&self_id, route.api.as_ref());
-    let event = to_event(*ev, &self_id);
     let (tx, rx) = oneshot::channel();
     let quick: Arc<dyn Bot> = match &event {
         Event::Message(_) => Arc::new(QuickReplyBot { inner: bot, slot: Mutex::new(Some(tx)) }),
