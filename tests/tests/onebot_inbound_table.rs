@@ -136,8 +136,7 @@ async fn over_http_post(events: &[(String, String)]) -> Vec<String> {
         wait_for(&seen, i + 1, name).await;
     }
     bot.abort();
-    let seen = seen.lock().unwrap().clone();
-    seen
+    seen.lock().unwrap().clone()
 }
 
 #[tokio::test]
