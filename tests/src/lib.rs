@@ -35,4 +35,5 @@ guide_pages! {
     Official => "official.md",
     Media => "media.md",
     Performance => "performance.md",
+    Architecture => "architecture.md",
 }

@@ -14,8 +14,9 @@ pub use segment::{ForwardNode, Media, Music, MusicKind, Segment};
 
 use std::fmt;
 
-/// An ordered chain of segments (seed 002's MessageChain).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// An ordered chain of segments (ncatbot's MessageChain).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Message {
     segments: Vec<Segment>,
 }
@@ -54,7 +55,7 @@ impl Message {
 
     /// Appends a mention of a user.
     pub fn at(self, user_id: impl Into<String>) -> Self {
-        self.push(Segment::At(user_id.into()))
+        self.push(Segment::At(Mention::new(user_id)))
     }
 
     /// Appends a mention of everyone.
@@ -167,7 +168,7 @@ impl Message {
     /// The user ids mentioned, in order.
     pub fn mentions(&self) -> impl Iterator<Item = &str> {
         self.segments.iter().filter_map(|s| match s {
-            Segment::At(id) => Some(id.as_str()),
+            Segment::At(m) => Some(m.id()),
             _ => None,
         })
     }

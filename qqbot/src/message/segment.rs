@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use super::Message;
+use super::{Mention, Message};
 
 /// A picture, voice clip, video or file, referred to the way QQ implementations accept it.
 ///
@@ -78,7 +78,7 @@ pub struct Music {
 }
 
 /// A node of a merged-forward message: either an existing message by id, or custom content.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForwardNode {
     /// An existing message's id (the node then carries no content).
     pub id: Option<String>,
@@ -91,15 +91,19 @@ pub struct ForwardNode {
 }
 
 /// One piece of a [`Message`].
-#[derive(Debug, Clone, PartialEq)]
+///
+/// With serde it is `{"type": "text", "data": "…"}`, `{"type": "at", "data": {"id": "…", "name": null}}` …: the
+/// neutral model, for storing and logging; a platform's wire format is the adapter's business.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Segment {
     /// Plain text.
     Text(String),
     /// A QQ face (表情) by id.
     Face(String),
-    /// A mention of a user by id.
-    At(String),
+    /// A mention of a user (the id, and what came with it).
+    At(Mention),
     /// A mention of everyone (@全体成员).
     AtAll,
     /// A reference to the message this one replies to.
@@ -265,7 +269,7 @@ impl fmt::Display for Segment {
         match self {
             Segment::Text(t) => f.write_str(t),
             Segment::Face(id) => write!(f, "[表情:{id}]"),
-            Segment::At(id) => write!(f, "@{id}"),
+            Segment::At(m) => write!(f, "@{}", m.id()),
             Segment::AtAll => f.write_str("@全体成员"),
             Segment::Reply(id) => write!(f, "[回复:{id}]"),
             Segment::Image(m) => match &m.url {

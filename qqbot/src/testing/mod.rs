@@ -211,7 +211,7 @@ impl Speaker<'_> {
     pub fn event(&self, message: impl Into<Message>) -> MessageEvent {
         let mut message = message.into();
         if self.mention_bot {
-            message.segments_mut().insert(0, Segment::At(BOT_ID.to_owned()));
+            message.segments_mut().insert(0, Segment::At(BOT_ID.into()));
         }
         let mut e = MessageEvent::new(self.client.platform, self.scene, BOT_ID, self.sender.clone(), message);
         e.message_id = self.client.next_message_id();

@@ -46,7 +46,7 @@ pub fn unescape(text: &str) -> String {
 
 fn parse_tag(tail: &str) -> Option<(Segment, usize)> {
     if let Some((id, len)) = parse_mention(tail) {
-        return Some((Segment::At(id.to_owned()), len));
+        return Some((Segment::At(id.into()), len));
     }
     if let Some(after) = tail.strip_prefix("<qqbot-at-everyone") {
         let close = after.find("/>")?;

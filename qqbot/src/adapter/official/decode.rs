@@ -146,9 +146,9 @@ fn group_message(ev: &OfficialEvent, m: &GroupMessage, self_id: &str) -> Message
         m.mentions.iter().filter(|x| x.is_you == Some(true)).filter_map(|x| x.id.as_deref()).collect();
     for seg in message.segments_mut() {
         if let Segment::At(id) = seg
-            && mine.contains(&id.as_str())
+            && mine.contains(&id.id())
         {
-            *id = self_id.to_owned();
+            *id = self_id.into();
         }
     }
     let mut e = MessageEvent::new(Platform::Official, Scene::GROUP, self_id, sender, message);

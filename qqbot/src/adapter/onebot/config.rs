@@ -1,6 +1,6 @@
 //! The `[onebot]` table of `qqbot.toml`, with environment overrides.
 //!
-//! The short form is one connection (seed 004's NapCat settings):
+//! The short form is one connection (Aha's NapCat settings):
 //!
 //! ```toml
 //! [onebot]

@@ -1,4 +1,4 @@
-//! Seed 000's `ChainBuilder`: turns a message's media into a URL (or bytes) the platform can take.
+//! AmiyaBot's `ChainBuilder`: turns a message's media into a URL (or bytes) the platform can take.
 
 use futures_util::future::BoxFuture;
 

@@ -2,7 +2,7 @@
 //!
 //! Group and C2C messages carry media by uploading it to the platform's files endpoint, either as a URL the
 //! platform downloads or as `file_data` bytes. A [`ChainBuilder`] decides which, for every image, voice clip, video
-//! and file a bot sends (seed 000's design, from AmiyaBot):
+//! and file a bot sends (AmiyaBot's design):
 //!
 //! - [`ResourceChainBuilder`] (the default) writes media to a [`ResourceServer`], an HTTP server started with the
 //!   bot and shared by every account on the same port, and hands Tencent its URL ([`ResourceServerOptions`]:

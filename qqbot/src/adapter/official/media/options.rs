@@ -1,4 +1,4 @@
-//! The resource server's options (seed 000's `QQGroupChainBuilderOptions`), read from the adapter's
+//! The resource server's options (AmiyaBot's `QQGroupChainBuilderOptions`), read from the adapter's
 //! `[official.resource]` table and the environment.
 
 use std::path::PathBuf;
@@ -62,7 +62,7 @@ impl Default for ResourceServerOptions {
     }
 }
 
-/// Options of the HTTP server that serves the files (seed 000's `http_server_options`).
+/// Options of the HTTP server that serves the files (AmiyaBot's `http_server_options`).
 ///
 /// The server faces the internet, so slow clients are cut off: one that has not sent its request headers within
 /// `header_read_timeout_secs`, and any connection older than `connection_timeout_secs`, is closed.

@@ -11,7 +11,7 @@ use super::resource_server::ResourceServer;
 use crate::error::Result;
 use crate::message::Media;
 
-/// Serves media from the process's [`ResourceServer`] for its port (seed 000's `QQGroupChainBuilder`).
+/// Serves media from the process's [`ResourceServer`] for its port (AmiyaBot's `QQGroupChainBuilder`).
 ///
 /// Public http(s) URLs are passed through; everything else (local files, `base64://` data, URLs Tencent cannot
 /// reach) is written to the resource folder under a random name, and its URL is given to the platform. Voice is

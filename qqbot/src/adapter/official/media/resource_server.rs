@@ -1,5 +1,5 @@
 //! The resource server: an HTTP server Tencent fetches media from. One per port in the whole process, shared by
-//! every account that asks for that port (seed 000: "资源服务是端口单例的").
+//! every account that asks for that port (as in AmiyaBot, one resource server per port).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

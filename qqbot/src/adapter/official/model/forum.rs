@@ -1,4 +1,4 @@
-//! Forum (论坛) events: seed 003's FORUMS_EVENT (private bots: FORUM_THREAD_*, FORUM_POST_*, FORUM_REPLY_*,
+//! Forum (论坛) events: qg_botsdk's FORUMS_EVENT (private bots: FORUM_THREAD_*, FORUM_POST_*, FORUM_REPLY_*,
 //! FORUM_PUBLISH_AUDIT_RESULT) with `thread_info`'s paragraphs and elements, and OPEN_FORUMS (public bots).
 //!
 //! The rich text arrives in several shapes: a JSON *string* holding `{"paragraphs":[…]}` (the second decode qg_botsdk
@@ -168,7 +168,7 @@ pub struct OpenForumEvent {
     pub author_id: Option<String>,
 }
 
-/// Rich text: paragraphs of elements (seed 003's `sub_thr`).
+/// Rich text: paragraphs of elements (qg_botsdk's `sub_thr`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RichText {
@@ -176,7 +176,7 @@ pub struct RichText {
     pub paragraphs: Vec<Paragraph>,
 }
 
-/// One paragraph (seed 003's `para`).
+/// One paragraph (qg_botsdk's `para`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Paragraph {
@@ -188,7 +188,7 @@ pub struct Paragraph {
     pub props: Option<Value>,
 }
 
-/// One element (seed 003's `elems_t` / `elems_c`): `type` 1 text, 2 image, 3 video, 4 URL (posts: 4 emoji).
+/// One element (qg_botsdk's `elems_t` / `elems_c`): `type` 1 text, 2 image, 3 video, 4 URL (posts: 4 emoji).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Elem {

@@ -1,11 +1,11 @@
 //! Guild (频道) objects: users, members, guilds, channels, roles — and the GUILDS, CHANNELS and GUILD_MEMBERS
-//! event families of seed 003, which carry these objects plus `op_user_id`.
+//! event families of qg_botsdk, which carry these objects plus `op_user_id`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::serde_lenient;
 
-/// A guild user (seed 003's `user` / `author` / `Mentions` structures).
+/// A guild user (qg_botsdk's `user` / `author` / `Mentions` structures).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -29,7 +29,7 @@ pub struct User {
     pub union_user_account: Option<String>,
 }
 
-/// A guild member (seed 003's GUILD_MEMBERS event and the `member` field of messages).
+/// A guild member (qg_botsdk's GUILD_MEMBERS event and the `member` field of messages).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Member {
@@ -65,7 +65,7 @@ pub mod role_ids {
     pub const CHANNEL_ADMIN: &str = "5";
 }
 
-/// A guild (seed 003's GUILDS event: GUILD_CREATE / GUILD_UPDATE / GUILD_DELETE).
+/// A guild (qg_botsdk's GUILDS event: GUILD_CREATE / GUILD_UPDATE / GUILD_DELETE).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Guild {
@@ -101,7 +101,7 @@ pub struct Guild {
     pub op_user_id: Option<String>,
 }
 
-/// A channel (seed 003's CHANNELS event: CHANNEL_CREATE / CHANNEL_UPDATE / CHANNEL_DELETE).
+/// A channel (qg_botsdk's CHANNELS event: CHANNEL_CREATE / CHANNEL_UPDATE / CHANNEL_DELETE).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Channel {

@@ -1,4 +1,4 @@
-//! Guild activity: seed 003's AUDIO_ACTION, REACTION, INTERACTION and LIVE_CHANNEL_MEMBER families.
+//! Guild activity: qg_botsdk's AUDIO_ACTION, REACTION, INTERACTION and LIVE_CHANNEL_MEMBER families.
 
 use serde::{Deserialize, Serialize};
 

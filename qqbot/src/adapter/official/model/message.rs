@@ -1,4 +1,4 @@
-//! Guild messages: seed 003's MESSAGE, DIRECT_MESSAGE, MESSAGE_DELETE and MESSAGE_AUDIT families.
+//! Guild messages: qg_botsdk's MESSAGE, DIRECT_MESSAGE, MESSAGE_DELETE and MESSAGE_AUDIT families.
 
 use serde::{Deserialize, Serialize};
 

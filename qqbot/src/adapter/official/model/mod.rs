@@ -1,4 +1,4 @@
-//! Typed payloads of the official platform: every event family of seed 003's Model (GUILDS, CHANNELS,
+//! Typed payloads of the official platform: every event family of qg_botsdk's Model (GUILDS, CHANNELS,
 //! GUILD_MEMBERS, MESSAGE, DIRECT_MESSAGE, MESSAGE_DELETE, MESSAGE_AUDIT, FORUMS_EVENT, OPEN_FORUMS,
 //! AUDIO_ACTION, REACTION, INTERACTION, LIVE_CHANNEL_MEMBER), the group and C2C events, and the gateway frames.
 //!

@@ -145,7 +145,7 @@ impl PostMsg {
             segments.push(Segment::Markdown(markdown.clone()));
         }
         if let (true, Some(at)) = (with_at, &self.at) {
-            segments.push(Segment::At(at.to_string()));
+            segments.push(Segment::At(at.to_string().into()));
         }
         if let Some(reply) = &self.reply {
             segments.insert(0, Segment::Reply(reply.to_string()));

@@ -25,7 +25,7 @@ fn opt_id(v: &Option<WireId>) -> Option<String> {
 /// The user a segment mentions, typed or kept raw (`Segment::Other` of type `at`).
 pub fn mentioned(seg: &Segment) -> Option<&str> {
     match seg {
-        Segment::At(id) => Some(id),
+        Segment::At(m) => Some(m.id()),
         Segment::Other { kind, data } if kind == "at" => data.get("qq").and_then(|v| v.as_str()),
         _ => None,
     }

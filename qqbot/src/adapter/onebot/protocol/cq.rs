@@ -279,7 +279,7 @@ mod tests {
         prop_oneof![
             text().prop_map(Segment::Text),
             text().prop_map(Segment::Face),
-            text().prop_filter("all is AtAll", |s| s != "all").prop_map(Segment::At),
+            text().prop_filter("all is AtAll", |s| s != "all").prop_map(|id| Segment::At(id.into())),
             Just(Segment::AtAll),
             text().prop_map(Segment::Reply),
             (text(), text()).prop_map(|(f, u)| Segment::Image(crate::message::Media {

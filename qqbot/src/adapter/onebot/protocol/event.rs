@@ -145,8 +145,9 @@ wire_struct! {
         sender_id: WireId,
         /// The message, in array or CQ form (for action responses: the error text, as `Cq`).
         message: WireMessage,
-        /// The message as a CQ string.
-        raw_message: String,
+        /// The message as a CQ string — or, from older NapCat (1.7) and LLOneBot (3.29) poke notices, an array:
+        /// kept as it came (read the text with [`OneBotEvent::raw_message_text`]).
+        raw_message: Value,
         /// The sender's profile.
         sender: OneBotSender,
         /// Mute duration in seconds.
@@ -179,6 +180,11 @@ wire_struct! {
 }
 
 impl OneBotEvent {
+    /// `raw_message` when it is the usual CQ string.
+    pub fn raw_message_text(&self) -> Option<&str> {
+        self.raw_message.as_ref().and_then(Value::as_str)
+    }
+
     /// `post_type/second/sub_type` with the parts present, e.g. `notice/notify/poke`, `message/group/normal`.
     pub fn path(&self) -> String {
         let mut path = self.post_type.clone().unwrap_or_default();

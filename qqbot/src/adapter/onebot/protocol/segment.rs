@@ -14,14 +14,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::event::Key;
-use crate::message::{ForwardNode, Media, Message, Music, MusicKind, Segment};
+use crate::message::{ForwardNode, Media, Mention, Message, Music, MusicKind, Segment};
 
 /// Decodes one segment from its type and data.
 pub fn segment_from_wire(kind: String, mut data: Map<String, Value>) -> Segment {
     let typed = match kind.as_str() {
         "text" => only_string(&mut data, "text").map(Segment::Text),
         "face" => only_string(&mut data, "id").map(Segment::Face),
-        "at" => only_string(&mut data, "qq").map(|qq| if qq == "all" { Segment::AtAll } else { Segment::At(qq) }),
+        "at" => at(&data),
         "reply" => only_string(&mut data, "id").map(Segment::Reply),
         "forward" => only_string(&mut data, "id").map(Segment::Forward),
         "json" => only_string(&mut data, "data").map(Segment::Json),
@@ -113,7 +113,7 @@ fn segment_from_data(kind: Cow<'_, str>, data: SegmentData<'_>) -> Segment {
                 ("text", "text") => Some(Segment::Text),
                 ("face", "id") => Some(Segment::Face),
                 ("at", "qq") if text == "all" => return Segment::AtAll,
-                ("at", "qq") => Some(Segment::At),
+                ("at", "qq") => Some(|qq| Segment::At(Mention::new(qq))),
                 ("reply", "id") => Some(Segment::Reply),
                 ("forward", "id") => Some(Segment::Forward),
                 ("json", "data") => Some(Segment::Json),
@@ -132,6 +132,29 @@ fn segment_from_data(kind: Cow<'_, str>, data: SegmentData<'_>) -> Segment {
 }
 
 /// The data map holds exactly `key`, a string: take it.
+/// An `at` segment in any form implementations send: `qq` a string (the standard), a number (NapCat's documented
+/// form) or `"all"`, with an optional display `name` (go-cqhttp, LLOneBot). Anything else stays raw.
+fn at(data: &Map<String, Value>) -> Option<Segment> {
+    if !data.keys().all(|k| k == "qq" || k == "name") {
+        return None;
+    }
+    let name = match data.get("name") {
+        None => None,
+        Some(Value::String(n)) => Some(n.clone()),
+        Some(_) => return None,
+    };
+    let mention = match data.get("qq")? {
+        Value::String(qq) if qq == "all" && name.is_none() => return Some(Segment::AtAll),
+        Value::String(qq) => Mention::new(qq.clone()),
+        Value::Number(n) if n.is_u64() => Mention::numeric(n.to_string()),
+        _ => return None,
+    };
+    Some(Segment::At(match name {
+        Some(name) => mention.with_name(name),
+        None => mention,
+    }))
+}
+
 fn only_string(data: &mut Map<String, Value>, key: &str) -> Option<String> {
     if data.len() != 1 {
         return None;
@@ -283,8 +306,17 @@ pub fn segment_to_wire(segment: &Segment) -> (String, Map<String, Value>) {
             put("id", id);
             "face"
         }
-        Segment::At(id) => {
-            put("qq", id);
+        Segment::At(m) => {
+            if m.id_was_number()
+                && let Ok(n) = m.id().parse::<u64>()
+            {
+                data.insert("qq".to_owned(), Value::from(n));
+            } else {
+                data.insert("qq".to_owned(), Value::String(m.id().to_owned()));
+            }
+            if let Some(name) = m.name() {
+                data.insert("name".to_owned(), Value::String(name.to_owned()));
+            }
             "at"
         }
         Segment::AtAll => {
@@ -615,8 +647,12 @@ mod tests {
         assert_eq!(round_trip(json!({"type":"text","data":{"text":"hi"}})), Segment::Text("hi".into()));
         assert_eq!(round_trip(json!({"type":"at","data":{"qq":"all"}})), Segment::AtAll);
         assert_eq!(round_trip(json!({"type":"at","data":{"qq":"12"}})), Segment::At("12".into()));
-        assert!(matches!(round_trip(json!({"type":"at","data":{"qq":12}})), Segment::Other { .. }));
-        assert!(matches!(round_trip(json!({"type":"at","data":{"qq":"1","name":"x"}})), Segment::Other { .. }));
+        assert_eq!(round_trip(json!({"type":"at","data":{"qq":12}})), Segment::At("12".into()));
+        assert_eq!(
+            round_trip(json!({"type":"at","data":{"qq":"1","name":"x"}})),
+            Segment::At(crate::message::Mention::new("1").with_name("x"))
+        );
+        assert!(matches!(round_trip(json!({"type":"at","data":{"qq":"1","extra":"x"}})), Segment::Other { .. }));
         assert!(matches!(round_trip(json!({"type":"face","data":{"id":"1","raw":{"a":1}}})), Segment::Other { .. }));
         let img = round_trip(json!({"type":"image","data":{"file":"a.jpg","sub_type":0,"url":"u","file_size":"9"}}));
         let Segment::Image(m) = img else { panic!("{img:?}") };
