@@ -26,7 +26,7 @@ impl Bot for NullBot {
         black_box(message);
         Box::pin(async { Ok(String::new()) })
     }
-    fn as_any(&self) -> &dyn Any {
+    fn api(&self) -> &dyn Any {
         self
     }
 }

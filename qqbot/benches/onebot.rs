@@ -121,7 +121,7 @@ impl Bot for EncodingBot {
             Ok(String::new())
         })
     }
-    fn as_any(&self) -> &dyn Any {
+    fn api(&self) -> &dyn Any {
         self
     }
 }

@@ -45,11 +45,11 @@ pub mod i18n;
 pub mod logging;
 pub mod message;
 pub mod retry;
-pub(crate) mod serde_lenient;
 pub mod session;
 pub mod testing;
-pub mod tls;
 
+/// TLS settings for the HTTP clients a bot makes itself (the same roots and options qqbot uses).
+pub use adapter::tls;
 pub use api::{Bot, Target};
 pub use app::App;
 pub use command::{At, BotCommand, Captures, Ctx, RawText, Rest, State, Text, WordMatch};

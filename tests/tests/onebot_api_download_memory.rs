@@ -10,7 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::Response;
 use axum::routing::get;
-use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiHooks, HttpApiOptions};
+use qqbot::adapter::onebot::cqhttp::{HttpApi, HttpApiHooks, HttpApiOptions};
 
 struct Counting;
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use onebot_api_support::ok;
-use qqbot::adapter::onebot::http_api::{DownloadError, HttpApi, HttpApiError, HttpApiHooks, HttpApiOptions};
+use qqbot::adapter::onebot::cqhttp::{DownloadError, HttpApi, HttpApiError, HttpApiHooks, HttpApiOptions};
 use qqbot::testing::napcat::{Answer, FakeNapCat, Options};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -335,7 +335,7 @@ fn options_default_to_seed_values_and_never_print_the_token() {
 #[tokio::test]
 async fn both_http_clients_read_every_envelope_dialect_the_same_way() {
     use qqbot::adapter::onebot::ActionCaller;
-    use qqbot::adapter::onebot::transport::http_api::HttpApiClient;
+    use qqbot::adapter::onebot::transport::http_call::HttpApiClient;
 
     let napcat = fake_napcat().await;
     let (client, _rx) = client_for(napcat.api_url());

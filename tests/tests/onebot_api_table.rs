@@ -16,7 +16,7 @@ use onebot_support::{WAIT, config, start};
 use qqbot::adapter::onebot::api::{
     DownloadFile, HonorType, MusicPlatform, OnlineStatus, PostFile, PostMsg, QuickOperation, Sex,
 };
-use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiOptions};
+use qqbot::adapter::onebot::cqhttp::{HttpApi, HttpApiOptions};
 use qqbot::adapter::onebot::{OneBotAdapter, OneBotApi};
 use qqbot::message::{ForwardNode, Message, Music, MusicKind, Segment};
 use qqbot::prelude::*;

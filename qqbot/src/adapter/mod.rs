@@ -9,6 +9,8 @@ pub(crate) mod delivery;
 #[cfg(feature = "official")]
 pub mod official;
 pub mod onebot;
+pub(crate) mod serde_lenient;
+pub mod tls;
 pub(crate) mod websocket;
 
 use std::sync::Arc;

@@ -55,8 +55,10 @@ pub trait Bot: Send + Sync + 'static {
         )
     }
 
-    /// The adapter's concrete type, for `ctx.onebot()` / `ctx.official()`.
-    fn as_any(&self) -> &dyn Any;
+    /// This account's typed API, for `ctx.onebot()` / `ctx.official()` / `ctx.api_as::<T>()`: `OneBotApi` on
+    /// OneBot, `OfficialApi` on the official platform; a bot whose methods are its whole API (the console
+    /// sandbox's, the test kit's recording bot) returns itself.
+    fn api(&self) -> &dyn Any;
 }
 
 impl fmt::Debug for dyn Bot {

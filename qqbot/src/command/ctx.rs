@@ -199,9 +199,9 @@ impl Ctx {
         &self.shared.bot
     }
 
-    /// The bot as its adapter's concrete type, if it is one.
-    pub fn bot_as<T: Any>(&self) -> Option<&T> {
-        self.shared.bot.as_any().downcast_ref::<T>()
+    /// The account's typed API as `T` (see [`Bot::api`]), if it is one.
+    pub fn api_as<T: Any>(&self) -> Option<&T> {
+        self.shared.bot.api().downcast_ref::<T>()
     }
 
     /// The language of the framework's texts.

@@ -173,7 +173,7 @@ impl FakeNapCat {
         fake.http_addr = Some(listener.local_addr()?);
         fake.tasks.push(tokio::spawn(http::serve(listener, fake.shared.clone())));
         fake.post_url = post_url;
-        fake.http_client = Some(crate::tls::http_client().build().map_err(std::io::Error::other)?);
+        fake.http_client = Some(crate::adapter::tls::http_client().build().map_err(std::io::Error::other)?);
         Ok(fake)
     }
 
@@ -208,11 +208,11 @@ impl FakeNapCat {
     /// The go-cqhttp-style HTTP client aimed at this fake's HTTP API, with its token (HTTP mode): a
     /// [`OneBotApi`](crate::adapter::onebot::OneBotApi) for tests and examples that call actions without running
     /// an app, as `napcat.http_client()?.api()`.
-    pub fn http_client(&self) -> crate::Result<crate::adapter::onebot::http_api::HttpApi> {
+    pub fn http_client(&self) -> crate::Result<crate::adapter::onebot::cqhttp::HttpApi> {
         if self.http_addr.is_none() {
             return Err(crate::Error::config("FakeNapCat", "http_client() needs a fake made by FakeNapCat::http"));
         }
-        crate::adapter::onebot::http_api::HttpApi::new(crate::adapter::onebot::http_api::HttpApiOptions {
+        crate::adapter::onebot::cqhttp::HttpApi::new(crate::adapter::onebot::cqhttp::HttpApiOptions {
             base_url: Some(self.api_url()),
             access_token: self.shared.options.token.clone(),
             self_id: Some(self.self_id().to_string()),

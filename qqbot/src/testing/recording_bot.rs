@@ -113,7 +113,7 @@ impl Bot for RecordingBot {
         })
     }
 
-    fn as_any(&self) -> &dyn Any {
+    fn api(&self) -> &dyn Any {
         self
     }
 }

@@ -10,10 +10,10 @@
 //! printf '你好\n/echo 测试\n' | cargo run --example hello
 //! ```
 
-mod bot;
+mod account;
 mod state;
 
-pub use bot::ConsoleBot;
+pub use account::ConsoleBot;
 pub use state::{ConsoleConfig, ConsoleState};
 
 use std::io::IsTerminal;

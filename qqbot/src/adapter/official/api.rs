@@ -17,11 +17,11 @@ use super::media::{MediaKind, MediaSource};
 use super::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
 use super::rest::{Body, FilePart, Rest, segment};
+use crate::adapter::serde_lenient;
 use crate::api::Target;
 use crate::command::Ctx;
 use crate::error::{Error, Result};
 use crate::event::Platform;
-use crate::serde_lenient;
 
 /// What a message send returned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -459,7 +459,7 @@ impl Ctx {
     /// The official platform's REST API for the bot that received the event, or [`Error::WrongPlatform`].
     pub fn official(&self) -> Result<OfficialApi> {
         self.bot()
-            .as_any()
+            .api()
             .downcast_ref::<OfficialApi>()
             .cloned()
             .ok_or(Error::WrongPlatform { expected: Platform::Official, actual: self.bot().platform() })

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::error::OfficialError;
+use crate::adapter::serde_lenient;
 use crate::error::{Error, Result};
-use crate::serde_lenient;
 
 #[derive(Clone)]
 struct AccessToken {

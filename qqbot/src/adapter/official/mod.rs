@@ -20,8 +20,8 @@
 //!
 //! [`Bot`]: crate::Bot
 
+mod account;
 mod api;
-mod bot;
 mod config;
 mod content;
 mod credentials;
@@ -38,8 +38,8 @@ mod reply_seq;
 mod rest;
 mod webhook;
 
+pub use account::{OfficialBot, ReplyTo};
 pub use api::{DmSession, OfficialApi, SentMessage, UploadedMedia};
-pub use bot::{OfficialBot, ReplyTo};
 pub use config::{
     DEFAULT_API_BASE, DEFAULT_TOKEN_URL, DEFAULT_WEBHOOK_PATH, IntentsSetting, OfficialConfig, SANDBOX_API_BASE,
 };
@@ -120,7 +120,7 @@ impl OfficialAdapter {
 
     /// Builds the REST API for this account (the adapter builds its own when it runs).
     pub fn api(&self) -> Result<OfficialApi> {
-        let http = crate::tls::http_client()
+        let http = crate::adapter::tls::http_client()
             .timeout(self.config.request_timeout())
             .build()
             .map_err(|e| Error::config("[official]", format!("cannot build the HTTP client: {e}")))?;

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::credentials::Credentials;
 use super::error::{OfficialError, OfficialErrorKind};
+use crate::adapter::serde_lenient;
 use crate::error::{Error, Result};
-use crate::serde_lenient;
 
 /// A request body.
 #[derive(Debug, Clone)]

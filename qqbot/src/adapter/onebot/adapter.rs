@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
-use super::bots::BotRegistry;
+use super::accounts::BotRegistry;
 use super::config::{ConnectionConfig, DEFAULT_POST_PATH, DEFAULT_WS_PATH, OneBotConfig};
 use super::error::OneBotError;
 use super::link::WsLink;
 use super::server_process::ServerControl;
 use super::transport::connection::ConnOptions;
 use super::transport::forward::{self, Forward};
-use super::transport::http_api::HttpApiClient;
+use super::transport::http_call::HttpApiClient;
 use super::transport::server::{PostRoute, ReverseRoute, Server};
 use crate::adapter::delivery::Delivery;
 use crate::adapter::{Adapter, EventSink};

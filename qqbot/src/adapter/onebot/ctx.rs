@@ -16,7 +16,7 @@ impl Ctx {
     /// ```
     pub fn onebot(&self) -> Result<OneBotApi> {
         self.bot()
-            .as_any()
+            .api()
             .downcast_ref::<OneBotApi>()
             .cloned()
             .map(|api| match self.target() {

@@ -8,23 +8,23 @@
 //!
 //! Every event's OneBot form stays available as `event.platform_data::<OneBotEvent>()`.
 
+mod account;
+mod accounts;
 mod adapter;
 pub mod api;
-mod bot;
-mod bots;
 mod caller;
 pub mod config;
+pub mod cqhttp;
 mod ctx;
 mod error;
-pub mod http_api;
 mod link;
 pub mod protocol;
 mod server_process;
 pub mod transport;
 
+pub use account::OneBotBot;
 pub use adapter::OneBotAdapter;
 pub use api::OneBotApi;
-pub use bot::OneBotBot;
 pub use caller::ActionCaller;
 pub use config::OneBotConfig;
 pub use error::OneBotError;

@@ -46,7 +46,7 @@ impl WebhookSender {
         WebhookSender {
             url: url.into(),
             key: WebhookKey::from_secret(secret),
-            http: crate::tls::http_client().build().unwrap_or_default(),
+            http: crate::adapter::tls::http_client().build().unwrap_or_default(),
         }
     }
 

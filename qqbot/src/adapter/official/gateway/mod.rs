@@ -17,8 +17,8 @@ use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 use self::policy::{Backoff, Next, after_close};
+use super::account::OfficialBot;
 use super::api::OfficialApi;
-use super::bot::OfficialBot;
 use super::config::OfficialConfig;
 use super::decode::to_event;
 use super::error::{OfficialError, OfficialErrorKind};

@@ -135,9 +135,8 @@ fn http_client() -> Result<&'static reqwest::Client, MediaError> {
     if let Some(client) = CLIENT.get() {
         return Ok(client);
     }
-    let client = crate::tls::http_client().timeout(DOWNLOAD_TIMEOUT).build().map_err(|e| MediaError::Download {
-        url: String::new(),
-        message: format!("cannot build an HTTP client: {e}"),
+    let client = crate::adapter::tls::http_client().timeout(DOWNLOAD_TIMEOUT).build().map_err(|e| {
+        MediaError::Download { url: String::new(), message: format!("cannot build an HTTP client: {e}") }
     })?;
     Ok(CLIENT.get_or_init(|| client))
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::serde_lenient;
+use crate::adapter::serde_lenient;
 
 /// FORUM_THREAD_CREATE / UPDATE / DELETE.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

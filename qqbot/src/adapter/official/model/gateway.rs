@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::guild::User;
-use crate::serde_lenient;
+use crate::adapter::serde_lenient;
 
 /// Opcodes of the gateway and webhook frames.
 pub mod opcode {

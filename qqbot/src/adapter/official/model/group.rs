@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::message::{Attachment, MessageReference};
-use crate::serde_lenient;
+use crate::adapter::serde_lenient;
 
 /// The author of a group or C2C message.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

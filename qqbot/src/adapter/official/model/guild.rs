@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::serde_lenient;
+use crate::adapter::serde_lenient;
 
 /// A guild user (qg_botsdk's `user` / `author` / `Mentions` structures).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

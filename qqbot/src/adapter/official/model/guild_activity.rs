@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::serde_lenient;
+use crate::adapter::serde_lenient;
 
 /// AUDIO_START, AUDIO_FINISH (with `audio_url` and `text`), AUDIO_ON_MIC, AUDIO_OFF_MIC.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

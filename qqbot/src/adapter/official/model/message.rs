@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::guild::{Member, User};
-use crate::serde_lenient;
+use crate::adapter::serde_lenient;
 
 /// A guild channel message (AT_MESSAGE_CREATE, MESSAGE_CREATE) or a guild DM (DIRECT_MESSAGE_CREATE).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 
+use super::account::OfficialBot;
 use super::api::OfficialApi;
-use super::bot::OfficialBot;
 use super::config::OfficialConfig;
 use super::decode::to_event;
 use super::error::{OfficialError, OfficialErrorKind};

@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError};
+use crate::adapter::serde_lenient;
 use crate::error::Result;
-use crate::serde_lenient;
 
 /// A cached picture, voice clip or file (`get_image`, `get_record`, `get_file`).
 ///

@@ -8,10 +8,10 @@ use serde_json::{Map, Value};
 
 use super::params::Params;
 use super::{Id, OneBotApi};
+use crate::adapter::serde_lenient;
 use crate::error::Result;
 use crate::event::Role;
 use crate::message::Message;
-use crate::serde_lenient;
 
 /// A group (`get_group_info`, `get_group_list`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -7,10 +7,10 @@ use serde_json::{Map, Value};
 use super::super::protocol::segment::WireMessage;
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, PostFile, PostMsg, message_to_json};
+use crate::adapter::serde_lenient;
 use crate::api::Target;
 use crate::error::Result;
 use crate::message::{ForwardNode, Message, Segment};
-use crate::serde_lenient;
 
 /// What a send action answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

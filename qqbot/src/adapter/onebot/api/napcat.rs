@@ -4,10 +4,10 @@ use serde::Deserialize;
 
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, SentMessage};
+use crate::adapter::serde_lenient;
 use crate::api::Target;
 use crate::error::Result;
 use crate::message::{Message, Music, MusicKind, Segment};
-use crate::serde_lenient;
 
 /// An online status for [`OneBotApi::set_online_status`]: `status`, `ext_status` and `battery_status`, with
 /// NapCat's presets as constants.

@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, message_to_json};
+use crate::adapter::serde_lenient;
 use crate::error::{Error, Result};
 use crate::message::{Media, Message, Segment};
-use crate::serde_lenient;
 
 /// The implementation's name and version (`get_version_info`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::params::Params;
 use super::{Id, OneBotApi};
+use crate::adapter::serde_lenient;
 use crate::error::Result;
-use crate::serde_lenient;
 
 /// The logged-in account (`get_login_info`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

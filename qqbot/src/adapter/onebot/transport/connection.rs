@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-use super::super::bots::BotRegistry;
+use super::super::accounts::BotRegistry;
 use super::super::link::{Outgoing, Reply, WsLink};
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
 use crate::adapter::EventSink;

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use super::super::bots::BotRegistry;
+use super::super::accounts::BotRegistry;
 use super::super::error::OneBotError;
 use super::super::link::WsLink;
 use super::super::server_process::ServerControl;
@@ -149,7 +149,7 @@ async fn connect(
     let config = crate::adapter::websocket::config(fwd.max_frame);
     let connecting = async {
         if request.uri().scheme_str() == Some("wss") {
-            crate::tls::install_crypto_provider();
+            crate::adapter::tls::install_crypto_provider();
             return tokio_tungstenite::connect_async_tls_with_config(request, Some(config), true, None).await;
         }
         // A plain `ws://` link (NapCat on the same machine, the usual case) needs no TLS code at all: connect the

@@ -4,5 +4,5 @@
 pub mod auth;
 pub(crate) mod connection;
 pub(crate) mod forward;
-pub mod http_api;
+pub mod http_call;
 pub(crate) mod server;

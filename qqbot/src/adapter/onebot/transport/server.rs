@@ -20,14 +20,14 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
-use super::super::bot::QuickReplyBot;
-use super::super::bots::BotRegistry;
+use super::super::account::QuickReplyBot;
+use super::super::accounts::BotRegistry;
 use super::super::link::WsLink;
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
 use super::auth::{Auth, Signature, check_signature, check_token};
 use super::connection::{self, ConnOptions, Role};
-use super::http_api::HttpApiClient;
+use super::http_call::HttpApiClient;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
 use crate::api::Bot;

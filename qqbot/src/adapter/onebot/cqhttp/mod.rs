@@ -2,7 +2,7 @@
 //! downloads to a local folder in the background, and overridable hooks.
 //!
 //! ```
-//! use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiOptions};
+//! use qqbot::adapter::onebot::cqhttp::{HttpApi, HttpApiOptions};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> qqbot::Result<()> {
@@ -43,7 +43,7 @@ use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
 use super::protocol::frame::ActionResponse;
-use super::transport::http_api::{HttpApiClient, HttpFailure, MAX_ANSWER_BYTES};
+use super::transport::http_call::{HttpApiClient, HttpFailure, MAX_ANSWER_BYTES};
 use super::{ActionCaller, OneBotApi};
 use crate::error::{Error, Result};
 use crate::event::Platform;
@@ -179,7 +179,7 @@ impl HttpApi {
     /// A client whose events go to `hooks`.
     pub fn with_hooks(options: HttpApiOptions, hooks: impl HttpApiHooks) -> Result<Self> {
         let timeout = Duration::from_secs(options.timeout_secs.max(1));
-        let client = crate::tls::http_client()
+        let client = crate::adapter::tls::http_client()
             // Downloads may take long overall, but a stalled connection must not hang forever.
             .read_timeout(timeout)
             .build()

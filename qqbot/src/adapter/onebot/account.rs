@@ -12,7 +12,7 @@ use super::caller::ActionCaller;
 use super::link::WsLink;
 use super::protocol::id::IdParam;
 use super::protocol::send::SendRequest;
-use super::transport::http_api::HttpApiClient;
+use super::transport::http_call::HttpApiClient;
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};
@@ -124,7 +124,7 @@ impl Bot for OneBotBot {
         })
     }
 
-    fn as_any(&self) -> &dyn Any {
+    fn api(&self) -> &dyn Any {
         &self.api
     }
 }
@@ -174,7 +174,7 @@ impl Bot for QuickReplyBot {
         self.inner.recall(target, message_id)
     }
 
-    fn as_any(&self) -> &dyn Any {
-        self.inner.as_any()
+    fn api(&self) -> &dyn Any {
+        self.inner.api()
     }
 }

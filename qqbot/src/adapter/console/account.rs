@@ -72,7 +72,7 @@ impl Bot for ConsoleBot {
         })
     }
 
-    fn as_any(&self) -> &dyn Any {
+    fn api(&self) -> &dyn Any {
         self
     }
 }

@@ -179,7 +179,7 @@ impl Bot for OfficialBot {
         Box::pin(self.api.recall(target, message_id))
     }
 
-    fn as_any(&self) -> &dyn Any {
+    fn api(&self) -> &dyn Any {
         &self.api
     }
 }

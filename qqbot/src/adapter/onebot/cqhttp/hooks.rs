@@ -12,7 +12,7 @@ use super::{DownloadError, HttpApiError};
 /// Hooks are called from the client's tasks: keep them quick (spawn work that takes time).
 ///
 /// ```
-/// use qqbot::adapter::onebot::http_api::{HttpApi, HttpApiHooks, HttpApiOptions};
+/// use qqbot::adapter::onebot::cqhttp::{HttpApi, HttpApiHooks, HttpApiOptions};
 ///
 /// struct Quiet;
 /// impl HttpApiHooks for Quiet {

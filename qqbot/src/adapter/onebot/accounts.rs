@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::bot::{Caller, OneBotBot};
+use super::account::{Caller, OneBotBot};
 use super::link::WsLink;
-use super::transport::http_api::HttpApiClient;
+use super::transport::http_call::HttpApiClient;
 use crate::api::Bot;
 
 /// One bot per account id. Looked up only when a connection sees an account it has not cached.

@@ -3,7 +3,7 @@
 //! This is the one HTTP request path of the OneBot adapter: one exchange sends a request, reads the answer
 //! (bounded) and decodes the envelope once, with the adapter's own frame decoder. The adapter's HTTP API
 //! connections ([`HttpApiClient::call`]) and the go-cqhttp-style client
-//! ([`crate::adapter::onebot::http_api::HttpApi`], which adds hooks and downloads) both go through it and differ
+//! ([`crate::adapter::onebot::cqhttp::HttpApi`], which adds hooks and downloads) both go through it and differ
 //! only in how they report failures.
 
 use std::sync::OnceLock;
@@ -72,7 +72,7 @@ pub struct HttpApiClient {
 impl HttpApiClient {
     /// A client for the API at `base` (`http://127.0.0.1:3000`).
     pub fn new(base: &str, token: Option<String>, timeout: Duration, self_id: Option<String>) -> Result<Self> {
-        let client = crate::tls::http_client()
+        let client = crate::adapter::tls::http_client()
             .tcp_nodelay(true)
             .build()
             .map_err(|e| Error::config("[onebot] api", format!("cannot build the HTTP client: {e}")))?;
