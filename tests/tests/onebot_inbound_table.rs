@@ -81,15 +81,9 @@ async fn over_forward_ws(events: &[(String, String)]) -> Vec<String> {
     let (app, seen) = recording_app();
     let bot = start(app, OneBotAdapter::new(config(&format!("[onebot]\nuri = \"{}\"", napcat.ws_url()))).unwrap());
     assert!(napcat.wait_connections(1, WAIT).await);
-    napcat.push_text(anchor()).await;
-    wait_for(&seen, 1, "the anchor").await;
-    for (i, (name, text)) in events.iter().enumerate() {
-        napcat.push_text(text.clone()).await;
-        wait_for(&seen, i + 2, name).await;
-    }
+    let seen = push_all(&napcat, &seen, events).await;
     bot.abort();
-    let seen = seen.lock().unwrap().clone();
-    seen[1..].to_vec()
+    seen
 }
 
 async fn over_reverse_ws(events: &[(String, String)]) -> Vec<String> {
@@ -98,15 +92,21 @@ async fn over_reverse_ws(events: &[(String, String)]) -> Vec<String> {
     let (app, seen) = recording_app();
     let bot = start(app, adapter);
     let napcat = FakeNapCat::reverse(&url, options()).await.unwrap();
+    let seen = push_all(&napcat, &seen, events).await;
+    bot.abort();
+    seen
+}
+
+/// Sends the anchor, then each event, waiting for each to reach the handlers; returns what they saw after the
+/// anchor.
+async fn push_all(napcat: &FakeNapCat, seen: &Mutex<Vec<String>>, events: &[(String, String)]) -> Vec<String> {
     napcat.push_text(anchor()).await;
-    wait_for(&seen, 1, "the anchor").await;
+    wait_for(seen, 1, "the anchor").await;
     for (i, (name, text)) in events.iter().enumerate() {
         napcat.push_text(text.clone()).await;
-        wait_for(&seen, i + 2, name).await;
+        wait_for(seen, i + 2, name).await;
     }
-    bot.abort();
-    let seen = seen.lock().unwrap().clone();
-    seen[1..].to_vec()
+    seen.lock().unwrap()[1..].to_vec()
 }
 
 async fn over_http_post(events: &[(String, String)]) -> Vec<String> {
