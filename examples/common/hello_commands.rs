@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use qqbot::command::help_text;
 use qqbot::prelude::*;
 
 /// Who has checked in today (the custom short-circuit pair's state).
@@ -83,10 +82,4 @@ pub async fn check_in(ctx: Ctx, state: State<CheckIns>) -> bool {
 #[command("签到", "/checkin")]
 pub async fn already_checked_in() -> &'static str {
     "你今天已经签到过了 / you already checked in today"
-}
-
-/// 显示所有命令 / list every command
-#[command("/help", "/帮助")]
-pub async fn help(ctx: Ctx) -> String {
-    help_text(ctx.commands(), ctx.lang())
 }
