@@ -104,6 +104,25 @@ pub(crate) fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut Lin
     }
 }
 
+/// Why the body of an HTTP answer to an action is not a OneBot action response.
+#[derive(Debug)]
+pub(crate) enum NotAnAnswer {
+    /// Not JSON, or JSON of an impossible shape.
+    Malformed(serde_json::Error),
+    /// JSON, but an event or something else.
+    Other,
+}
+
+/// What the body of an HTTP answer to an action means: the response, or why it is none. Status codes are the
+/// transport's to judge; the body is judged here, by the same decoder as every frame.
+pub(crate) fn read_answer(text: &str) -> Result<ActionResponse, NotAnAnswer> {
+    match decode_frame(text) {
+        Ok(Frame::Response(response)) => Ok(response),
+        Err(FrameError::NotJson(e) | FrameError::BadField { error: e, .. }) => Err(NotAnAnswer::Malformed(e)),
+        Ok(Frame::Event(_)) | Err(_) => Err(NotAnAnswer::Other),
+    }
+}
+
 /// Logs a response that answers no pending call: a refused access token is an error with advice, a response
 /// without `echo` a warning, a late answer (its caller gave up) a debug line.
 pub(crate) fn unmatched_response(r: &ActionResponse, link: &LinkState) {

@@ -15,7 +15,8 @@ use tokio::time::Instant;
 
 use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
-use super::super::protocol::frame::{ActionResponse, Frame, FrameError, decode_frame};
+use super::super::protocol::frame::ActionResponse;
+use super::super::protocol::inbound::{NotAnAnswer, preview, read_answer};
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
@@ -192,22 +193,14 @@ impl HttpApiClient {
         }
         let text = String::from_utf8_lossy(&bytes);
         let status = status.as_u16();
-        match decode_frame(&text) {
-            Ok(Frame::Response(response)) => Ok(response),
+        match read_answer(&text) {
+            Ok(response) => Ok(response),
             _ if matches!(status, 401 | 403) => Err(HttpFailure::Unauthorized { status }),
-            _ if !(200..300).contains(&status) => {
-                Err(HttpFailure::Status { status, body: super::super::protocol::inbound::preview(&text) })
+            _ if !(200..300).contains(&status) => Err(HttpFailure::Status { status, body: preview(&text) }),
+            Err(NotAnAnswer::Malformed(e)) => {
+                Err(HttpFailure::NotOneBot { status, body: preview(&text), parse: Some(e) })
             }
-            Err(FrameError::NotJson(e)) | Err(FrameError::BadField { error: e, .. }) => Err(HttpFailure::NotOneBot {
-                status,
-                body: super::super::protocol::inbound::preview(&text),
-                parse: Some(e),
-            }),
-            Ok(Frame::Event(_)) | Err(_) => Err(HttpFailure::NotOneBot {
-                status,
-                body: super::super::protocol::inbound::preview(&text),
-                parse: None,
-            }),
+            Err(NotAnAnswer::Other) => Err(HttpFailure::NotOneBot { status, body: preview(&text), parse: None }),
         }
     }
 }
