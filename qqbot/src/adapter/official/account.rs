@@ -5,10 +5,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use serde_json::Value;
 
 use super::api::OfficialApi;
-use super::encode::{Part, plan};
+use super::encode::{MediaRef, Part, plan};
 use super::event::OfficialPayload;
 use super::media::{ChainBuilder, InlineChainBuilder, MediaKind, MediaSource};
 use crate::api::{Bot, Target};
@@ -65,16 +64,12 @@ impl OfficialBot {
     async fn send_part(&self, target: &Target, reply_to: Option<&ReplyTo>, part: Part) -> Result<Option<String>> {
         let Part { mut body, media } = part;
         match reply_to {
-            Some(ReplyTo::Message(id)) => {
-                body.insert("msg_id".into(), Value::String(id.clone()));
-            }
-            Some(ReplyTo::Event(id)) => {
-                body.insert("event_id".into(), Value::String(id.clone()));
-            }
+            Some(ReplyTo::Message(id)) => body.msg_id = Some(id.clone()),
+            Some(ReplyTo::Event(id)) => body.event_id = Some(id.clone()),
             None => {}
         }
         let Some((kind, media)) = media else {
-            return Ok(self.api.post_message(target, Value::Object(body)).await?.id);
+            return Ok(self.api.send_message(target, body).await?.id);
         };
         let source = self.prepare(kind, &media).await?;
         match target {
@@ -83,17 +78,17 @@ impl OfficialBot {
                 let Some(file_info) = uploaded.file_info else {
                     return Err(Error::Handler("the files endpoint returned no file_info".into()));
                 };
-                body.insert("media".into(), serde_json::json!({ "file_info": file_info }));
-                Ok(self.api.post_message(target, Value::Object(body)).await?.id)
+                body.media = Some(MediaRef { file_info });
+                Ok(self.api.send_message(target, body).await?.id)
             }
             Target::Channel(_) | Target::Dm(_) => match source {
                 MediaSource::Url(url) => {
-                    body.insert("image".into(), Value::String(url));
-                    Ok(self.api.post_message(target, Value::Object(body)).await?.id)
+                    body.image = Some(url);
+                    Ok(self.api.send_message(target, body).await?.id)
                 }
                 MediaSource::Bytes(bytes) => {
                     let name = media.name.clone().unwrap_or_else(|| "image.png".into());
-                    Ok(self.api.post_message_with_image(target, Value::Object(body), bytes, &name).await?.id)
+                    Ok(self.api.post_message_with_image(target, body.to_value(), bytes, &name).await?.id)
                 }
             },
         }

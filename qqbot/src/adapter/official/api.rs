@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::encode::OutgoingMessage;
 use super::error::{OfficialError, OfficialErrorKind};
 use super::media::{MediaKind, MediaSource};
 use super::model::{Channel, GatewayBot, Guild, Member, User};
@@ -147,20 +148,36 @@ impl OfficialApi {
 
     /// Sends a message body (`content`, `msg_type`, `markdown`, `media` …) to a conversation, as is.
     ///
-    /// A passive reply (`msg_id` or `event_id` set) to a group or C2C chat gets the next `msg_seq` of its reply
-    /// chain unless the body has one; if the platform reports a duplicate `msg_seq`, the chain skips ahead and
-    /// the send is retried once.
-    pub async fn post_message(&self, target: &Target, mut body: Value) -> Result<SentMessage> {
-        let (path, label) = match target {
-            Target::Group(id) => {
-                (format!("/v2/groups/{}/messages", segment(id)), "POST /v2/groups/{group_openid}/messages")
-            }
-            Target::Private(id) => (format!("/v2/users/{}/messages", segment(id)), "POST /v2/users/{openid}/messages"),
-            Target::Channel(id) => {
-                (format!("/channels/{}/messages", segment(id)), "POST /channels/{channel_id}/messages")
-            }
-            Target::Dm(id) => (format!("/dms/{}/messages", segment(id)), "POST /dms/{guild_id}/messages"),
+    /// Sends a typed message body (what [`plan`](super::encode::plan) builds): the one outbound path of replies and
+    /// sends. A passive reply to a group or C2C chat gets the next `msg_seq` of its reply chain unless it has one;
+    /// on a duplicate `msg_seq` the chain skips ahead and the send is retried once.
+    pub async fn send_message(&self, target: &Target, mut body: OutgoingMessage) -> Result<SentMessage> {
+        let chain = match target {
+            Target::Group(_) | Target::Private(_) => body.msg_id.clone().or_else(|| body.event_id.clone()),
+            _ => None,
         };
+        if let Some(chain) = &chain
+            && body.msg_seq.is_none()
+        {
+            body.msg_seq = Some(self.inner.seq.next(chain));
+        }
+        let (path, label) = message_path(target);
+        match self.send_json(Method::POST, &path, label, body.to_value()).await {
+            Err(e) if chain.is_some() && is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
+                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16);
+                tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
+                body.msg_seq = Some(seq);
+                decode(label, self.send_json(Method::POST, &path, label, body.to_value()).await?)
+            }
+            other => decode(label, other?),
+        }
+    }
+
+    /// Sends a message body given as JSON (for fields qqbot does not type yet). Numbered like
+    /// [`OfficialApi::send_message`]: a passive reply (`msg_id` or `event_id` set) to a group or C2C chat gets the
+    /// next `msg_seq` of its reply chain unless the body has one; a duplicate `msg_seq` is retried once.
+    pub async fn post_message(&self, target: &Target, mut body: Value) -> Result<SentMessage> {
+        let (path, label) = message_path(target);
         let chain = self.sequenced_chain(target, &body);
         if let Some(chain) = &chain
             && body.get("msg_seq").is_none()
@@ -463,5 +480,17 @@ impl Ctx {
             .downcast_ref::<OfficialApi>()
             .cloned()
             .ok_or(Error::WrongPlatform { expected: Platform::Official, actual: self.bot().platform() })
+    }
+}
+
+/// The send endpoint of a target, and its name for errors and logs.
+fn message_path(target: &Target) -> (String, &'static str) {
+    match target {
+        Target::Group(id) => {
+            (format!("/v2/groups/{}/messages", segment(id)), "POST /v2/groups/{group_openid}/messages")
+        }
+        Target::Private(id) => (format!("/v2/users/{}/messages", segment(id)), "POST /v2/users/{openid}/messages"),
+        Target::Channel(id) => (format!("/channels/{}/messages", segment(id)), "POST /channels/{channel_id}/messages"),
+        Target::Dm(id) => (format!("/dms/{}/messages", segment(id)), "POST /dms/{guild_id}/messages"),
     }
 }

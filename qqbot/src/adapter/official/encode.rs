@@ -5,6 +5,7 @@
 //! own. The first part carries the quote (`message_reference`); text travels with the first piece of media when
 //! there is one.
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::media::MediaKind;
@@ -26,11 +27,81 @@ pub mod msg_type {
     pub const MEDIA: u8 = 7;
 }
 
+/// One message body of the send endpoints (`POST /v2/groups/{id}/messages`, `/v2/users/{id}/messages`,
+/// `/channels/{id}/messages`, `/dms/{id}/messages`), as the Open Platform defines it. [`plan`] builds it from a
+/// [`Message`]; the sender completes it — the reply ids (`msg_id` / `event_id`), the uploaded media, and
+/// [`OfficialApi::send_message`](super::OfficialApi::send_message) the `msg_seq` of passive replies. Fields left
+/// `None` are not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OutgoingMessage {
+    /// Group and C2C only: 0 text, 2 markdown, 3 ark, 4 embed, 7 media (see [`msg_type`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_type: Option<u8>,
+    /// The text (mentions as `<@id>`, faces as `<emoji:id>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// A markdown body: `{"content": …}` or a template `{"custom_template_id", "params"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<Value>,
+    /// A keyboard: a template `{"id": …}` or inline `{"content": …}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyboard: Option<Value>,
+    /// An ark template message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ark: Option<Value>,
+    /// An embed (guild channels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed: Option<Value>,
+    /// Group and C2C media: the `file_info` the files endpoint returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaRef>,
+    /// Guild channels: a picture by URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The quoted message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_reference: Option<MessageReference>,
+    /// A passive reply: the message replied to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// A passive reply to an event (interactions, group/friend additions …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The sequence number of a passive reply in its reply chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<u32>,
+}
+
+/// `media` of a group or C2C message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MediaRef {
+    /// What the files endpoint returned for the upload.
+    pub file_info: String,
+}
+
+/// `message_reference`: a quote of an earlier message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageReference {
+    /// The quoted message.
+    pub message_id: String,
+    /// Guild channels: send even if the quoted message cannot be read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_get_message_error: bool,
+}
+
+impl OutgoingMessage {
+    /// The body as JSON.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
 /// One platform message to send: its body, and the media it still needs (uploaded or resolved by the sender).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
-    /// The JSON body, without `msg_id`/`event_id`/`msg_seq` (added by the sender).
-    pub body: Map<String, Value>,
+    /// The body, without `msg_id`/`event_id`/`msg_seq` (added by the sender).
+    pub body: OutgoingMessage,
     /// Media to make available and attach.
     pub media: Option<(MediaKind, Media)>,
 }
@@ -124,37 +195,27 @@ pub fn plan(message: &Message, scene: Scene) -> Result<Vec<Part>> {
     let has_text = !text.trim().is_empty();
     let text_rides_with_media = has_text && !media.is_empty() && markdown.is_none();
     if has_text && !text_rides_with_media {
-        parts.push(body_part(guild, msg_type::TEXT, |b| {
-            b.insert("content".into(), Value::String(text.clone()));
-        }));
+        parts.push(body_part(guild, msg_type::TEXT, |b| b.content = Some(text.clone())));
     }
     if markdown.is_some() || keyboard.is_some() {
         parts.push(body_part(guild, msg_type::MARKDOWN, |b| {
-            if let Some(md) = markdown.take() {
-                b.insert("markdown".into(), md);
-            }
-            if let Some(kb) = keyboard.take() {
-                b.insert("keyboard".into(), kb);
-            }
+            b.markdown = markdown.take();
+            b.keyboard = keyboard.take();
         }));
     }
     for a in arks {
-        parts.push(body_part(guild, msg_type::ARK, |b| {
-            b.insert("ark".into(), a);
-        }));
+        parts.push(body_part(guild, msg_type::ARK, |b| b.ark = Some(a)));
     }
     for e in embeds {
-        parts.push(body_part(guild, msg_type::EMBED, |b| {
-            b.insert("embed".into(), e);
-        }));
+        parts.push(body_part(guild, msg_type::EMBED, |b| b.embed = Some(e)));
     }
     for (i, (kind, m)) in media.into_iter().enumerate() {
         let mut part = body_part(guild, msg_type::MEDIA, |b| {
             if i == 0 && text_rides_with_media {
-                b.insert("content".into(), Value::String(text.clone()));
+                b.content = Some(text.clone());
             } else if !guild {
                 // Group/C2C: `content` must not be empty, even for media.
-                b.insert("content".into(), Value::String(" ".into()));
+                b.content = Some(" ".into());
             }
         });
         part.media = Some((kind, m));
@@ -164,21 +225,13 @@ pub fn plan(message: &Message, scene: Scene) -> Result<Vec<Part>> {
         return Err(unsupported("sending an empty message"));
     }
     if let Some(id) = reference {
-        let mut r = Map::new();
-        r.insert("message_id".into(), Value::String(id));
-        if guild {
-            r.insert("ignore_get_message_error".into(), Value::Bool(true));
-        }
-        parts[0].body.insert("message_reference".into(), Value::Object(r));
+        parts[0].body.message_reference = Some(MessageReference { message_id: id, ignore_get_message_error: guild });
     }
     Ok(parts)
 }
 
-fn body_part(guild: bool, kind: u8, fill: impl FnOnce(&mut Map<String, Value>)) -> Part {
-    let mut body = Map::new();
-    if !guild {
-        body.insert("msg_type".into(), kind.into());
-    }
+fn body_part(guild: bool, kind: u8, fill: impl FnOnce(&mut OutgoingMessage)) -> Part {
+    let mut body = OutgoingMessage { msg_type: (!guild).then_some(kind), ..OutgoingMessage::default() };
     fill(&mut body);
     Part { body, media: None }
 }
@@ -193,11 +246,11 @@ mod tests {
         let parts = plan(&m, Scene::GROUP).unwrap();
         assert_eq!(parts.len(), 1);
         assert_eq!(
-            Value::Object(parts[0].body.clone()),
+            parts[0].body.to_value(),
             json!({"msg_type":0,"content":"hi <@u1><emoji:4>","message_reference":{"message_id":"REFIDX_1"}})
         );
         let parts = plan(&Message::new().text("x").at("u"), Scene::GUILD).unwrap();
-        assert_eq!(Value::Object(parts[0].body.clone()), json!({"content":"x<@!u>"}));
+        assert_eq!(parts[0].body.to_value(), json!({"content":"x<@!u>"}));
     }
 
     #[test]
@@ -205,9 +258,9 @@ mod tests {
         let m = Message::new().text("看图").image("https://a/1.png").record("a.silk");
         let parts = plan(&m, Scene::C2C).unwrap();
         assert_eq!(parts.len(), 2);
-        assert_eq!(Value::Object(parts[0].body.clone()), json!({"msg_type":7,"content":"看图"}));
+        assert_eq!(parts[0].body.to_value(), json!({"msg_type":7,"content":"看图"}));
         assert_eq!(parts[0].media.as_ref().unwrap().0, MediaKind::Image);
-        assert_eq!(Value::Object(parts[1].body.clone()), json!({"msg_type":7,"content":" "}));
+        assert_eq!(parts[1].body.to_value(), json!({"msg_type":7,"content":" "}));
         assert_eq!(parts[1].media.as_ref().unwrap().0, MediaKind::Voice);
         let err = plan(&Message::new().record("a.silk"), Scene::GUILD).unwrap_err().to_string();
         assert!(err.contains("voice"), "{err}");
@@ -220,11 +273,11 @@ mod tests {
             .push(keyboard_template("kb"));
         let parts = plan(&m, Scene::GROUP).unwrap();
         assert_eq!(
-            Value::Object(parts[0].body.clone()),
+            parts[0].body.to_value(),
             json!({"msg_type":2,"markdown":{"custom_template_id":"tpl","params":[{"key":"k","values":["v"]}]},"keyboard":{"id":"kb"}})
         );
         let parts = plan(&Message::new().push(ark(23, vec![("#DESC#".into(), "d".into())])), Scene::C2C).unwrap();
-        assert_eq!(parts[0].body["msg_type"], 3);
+        assert_eq!(parts[0].body.to_value()["msg_type"], 3);
         assert!(plan(&Message::new().dice(), Scene::GROUP).unwrap_err().to_string().contains("dice"));
         assert!(plan(&Message::new(), Scene::GROUP).is_err());
     }

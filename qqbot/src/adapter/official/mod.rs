@@ -45,7 +45,9 @@ pub use config::{
 };
 pub use content::{parse_content, unescape};
 pub use decode::to_event;
-pub use encode::{Part, ark, keyboard_template, markdown_template, msg_type, plan};
+pub use encode::{
+    MediaRef, MessageReference, OutgoingMessage, Part, ark, keyboard_template, markdown_template, msg_type, plan,
+};
 pub use error::{OfficialError, OfficialErrorKind};
 pub use event::{OfficialEvent, OfficialPayload};
 pub use gateway::GatewayError;
