@@ -170,3 +170,24 @@ fn the_path_parser_reads_grouped_imports() {
     assert_eq!(firsts, ["event", "message", "api"]);
     assert!(crate_paths("use my_crate::x;").is_empty());
 }
+
+#[test]
+fn transports_import_nothing_above_them() {
+    let mut files = Vec::new();
+    rust_files(&src_root().join("adapter"), &mut files);
+    let transports: Vec<&PathBuf> =
+        files.iter().filter(|f| f.components().any(|c| c.as_os_str() == "transport")).collect();
+    assert!(!transports.is_empty(), "no transport/ folder found");
+    // Above a transport: its adapter's account layer and entry point, and the dispatch, app and session layers.
+    let above = ["super::super::account", "super::super::adapter", "crate::command", "crate::app", "crate::session"];
+    let mut found = Vec::new();
+    for file in transports {
+        let code = code_of(file);
+        for path in above {
+            if code.contains(path) {
+                found.push(format!("{} imports {path}", file.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "transports reach above themselves:\n{}", found.join("\n"));
+}

@@ -9,10 +9,10 @@ use tokio::sync::oneshot;
 
 use super::OneBotApi;
 use super::caller::ActionCaller;
-use super::link::WsLink;
 use super::protocol::id::IdParam;
 use super::protocol::send::SendRequest;
 use super::transport::http_call::HttpApiClient;
+use super::transport::link::WsLink;
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};

@@ -3,10 +3,16 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::account::{Caller, OneBotBot};
-use super::link::WsLink;
+use std::sync::Mutex as StdMutex;
+
+use tokio::sync::oneshot;
+
+use super::account::{Caller, OneBotBot, QuickReplyBot};
+use super::transport::Accounts;
 use super::transport::http_call::HttpApiClient;
+use super::transport::link::WsLink;
 use crate::api::Bot;
+use crate::message::Message;
 
 /// One bot per account id. Looked up only when a connection sees an account it has not cached.
 #[derive(Debug, Default)]
@@ -38,5 +44,24 @@ impl BotRegistry {
             Err(poisoned) => poisoned.into_inner(),
         };
         bots.entry(self_id.to_owned()).or_insert_with(|| Arc::new(OneBotBot::new(self_id, caller()))).clone()
+    }
+}
+
+impl Accounts for BotRegistry {
+    fn over_ws(&self, self_id: &str, link: &Arc<WsLink>) -> Arc<dyn Bot> {
+        self.ws_bot(self_id, link)
+    }
+
+    fn over_http_post(
+        &self,
+        self_id: &str,
+        api: Option<&Arc<HttpApiClient>>,
+        quick_reply: Option<oneshot::Sender<Message>>,
+    ) -> Arc<dyn Bot> {
+        let bot = self.http_bot(self_id, api);
+        match quick_reply {
+            Some(slot) => Arc::new(QuickReplyBot { inner: bot, slot: StdMutex::new(Some(slot)) }),
+            None => bot,
+        }
     }
 }

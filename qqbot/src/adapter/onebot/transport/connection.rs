@@ -14,9 +14,9 @@ use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-use super::super::accounts::BotRegistry;
-use super::super::link::{Outgoing, Reply, WsLink};
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
+use super::Accounts;
+use super::link::{Outgoing, Reply, WsLink};
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
 use crate::event::{Event, Notice, NoticeEvent, Platform};
@@ -90,7 +90,7 @@ pub(crate) async fn run<S>(
     ws: WebSocketStream<S>,
     role: Role,
     link: Arc<WsLink>,
-    bots: Arc<BotRegistry>,
+    bots: Arc<dyn Accounts>,
     delivery: Delivery,
     sink: EventSink,
     options: ConnOptions,
@@ -224,7 +224,7 @@ where
 /// The reading side's state.
 struct ReadState {
     link: Arc<WsLink>,
-    bots: Arc<BotRegistry>,
+    bots: Arc<dyn Accounts>,
     delivery: Delivery,
     /// The bot of the last event's account, to skip the registry lookup.
     cached: Option<(String, Arc<dyn crate::api::Bot>)>,
@@ -259,7 +259,7 @@ impl ReadState {
         let bot = match &self.cached {
             Some((id, bot)) if *id == self_id => bot.clone(),
             _ => {
-                let bot = self.bots.ws_bot(&self_id, &self.link);
+                let bot = self.bots.over_ws(&self_id, &self.link);
                 self.cached = Some((self_id, bot.clone()));
                 bot
             }

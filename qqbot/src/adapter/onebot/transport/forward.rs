@@ -7,11 +7,11 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use super::super::accounts::BotRegistry;
 use super::super::error::OneBotError;
-use super::super::link::WsLink;
-use super::super::server_process::ServerControl;
+use super::Accounts;
 use super::connection::{self, ConnOptions, Ended, Role};
+use super::link::WsLink;
+use super::server_process::ServerControl;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
 use crate::error::{Error, Result};
@@ -43,7 +43,7 @@ pub(crate) fn loggable(uri: &str) -> &str {
 pub(crate) async fn run(
     fwd: Forward,
     link: Arc<WsLink>,
-    bots: Arc<BotRegistry>,
+    bots: Arc<dyn Accounts>,
     delivery: Delivery,
     sink: EventSink,
     server: ServerControl,

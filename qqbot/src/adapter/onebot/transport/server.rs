@@ -20,17 +20,15 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
-use super::super::account::QuickReplyBot;
-use super::super::accounts::BotRegistry;
-use super::super::link::WsLink;
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
+use super::Accounts;
 use super::auth::{Auth, Signature, check_signature, check_token};
 use super::connection::{self, ConnOptions, Role};
 use super::http_call::HttpApiClient;
+use super::link::WsLink;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
-use crate::api::Bot;
 use crate::event::Event;
 
 /// A reverse-WebSocket endpoint on the listener.
@@ -59,7 +57,7 @@ pub(crate) struct Server {
     pub(crate) listener: std::net::TcpListener,
     pub(crate) reverse: Vec<ReverseRoute>,
     pub(crate) post: Vec<PostRoute>,
-    pub(crate) bots: Arc<BotRegistry>,
+    pub(crate) bots: Arc<dyn Accounts>,
     pub(crate) delivery: Delivery,
     pub(crate) sink: EventSink,
     pub(crate) conn: ConnOptions,
@@ -72,7 +70,7 @@ struct Shared {
     reverse: Vec<ReverseRoute>,
     post: Vec<PostRoute>,
     links: Mutex<HashMap<String, Arc<WsLink>>>,
-    bots: Arc<BotRegistry>,
+    bots: Arc<dyn Accounts>,
     delivery: Delivery,
     sink: EventSink,
     conn: ConnOptions,
@@ -293,12 +291,9 @@ async fn post(shared: Arc<Shared>, route: PostRoute, peer: SocketAddr, req: Requ
     if let Some(api) = &route.api {
         api.learn_self_id(&self_id);
     }
-    let bot = shared.bots.http_bot(&self_id, route.api.as_ref());
     let (tx, rx) = oneshot::channel();
-    let quick: Arc<dyn Bot> = match &event {
-        Event::Message(_) => Arc::new(QuickReplyBot { inner: bot, slot: Mutex::new(Some(tx)) }),
-        Event::Notice(_) => bot,
-    };
+    let quick_reply = matches!(event, Event::Message(_)).then_some(tx);
+    let quick = shared.bots.over_http_post(&self_id, route.api.as_ref(), quick_reply);
     let handle = shared.sink.dispatch(quick, event).await;
     let reply = tokio::select! {
         // A reply already handed over must win over the handler's settling right after.

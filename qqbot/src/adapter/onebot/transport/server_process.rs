@@ -7,7 +7,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Command;
 use tokio::sync::oneshot;
 
-use super::error::OneBotError;
+use super::super::error::OneBotError;
 use crate::error::{Error, Result};
 
 /// Starts and restarts the implementation with the configured command. Cheap to clone; get it from

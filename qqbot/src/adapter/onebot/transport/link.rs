@@ -15,9 +15,9 @@ use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
-use super::caller::ActionCaller;
-use super::error::OneBotError;
-use super::protocol::frame::{ActionResponse, encode_request};
+use super::super::caller::ActionCaller;
+use super::super::error::OneBotError;
+use super::super::protocol::frame::{ActionResponse, encode_request};
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
