@@ -7,9 +7,9 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 
 use super::api::OfficialApi;
-use super::encode::{MediaRef, Part, plan};
-use super::event::OfficialPayload;
 use super::media::{ChainBuilder, InlineChainBuilder, MediaKind, MediaSource};
+use super::protocol::encode::{MediaRef, Part, plan};
+use super::protocol::event::OfficialPayload;
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};

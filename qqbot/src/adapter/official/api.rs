@@ -12,12 +12,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::encode::OutgoingMessage;
 use super::error::{OfficialError, OfficialErrorKind};
 use super::media::{MediaKind, MediaSource};
-use super::model::{Channel, GatewayBot, Guild, Member, User};
+use super::protocol::encode::OutgoingMessage;
+use super::protocol::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
-use super::rest::{Body, FilePart, Rest, segment};
+use super::transport::rest::{Body, FilePart, Rest, segment};
 use crate::adapter::serde_lenient;
 use crate::api::Target;
 use crate::command::Ctx;
@@ -148,7 +148,7 @@ impl OfficialApi {
 
     /// Sends a message body (`content`, `msg_type`, `markdown`, `media` …) to a conversation, as is.
     ///
-    /// Sends a typed message body (what [`plan`](super::encode::plan) builds): the one outbound path of replies and
+    /// Sends a typed message body (what [`plan`](super::protocol::encode::plan) builds): the one outbound path of replies and
     /// sends. A passive reply to a group or C2C chat gets the next `msg_seq` of its reply chain unless it has one;
     /// on a duplicate `msg_seq` the chain skips ahead and the send is retried once.
     pub async fn send_message(&self, target: &Target, mut body: OutgoingMessage) -> Result<SentMessage> {

@@ -148,12 +148,12 @@ impl Credentials {
             .json(&body)
             .send()
             .await
-            .map_err(|e| Error::adapter(OfficialError::transport(ENDPOINT, super::rest::describe(e))))?;
+            .map_err(|e| Error::adapter(OfficialError::transport(ENDPOINT, super::transport::rest::describe(e))))?;
         let status = resp.status().as_u16();
         let text = resp
             .text()
             .await
-            .map_err(|e| Error::adapter(OfficialError::transport(ENDPOINT, super::rest::describe(e))))?;
+            .map_err(|e| Error::adapter(OfficialError::transport(ENDPOINT, super::transport::rest::describe(e))))?;
         let answer: Option<TokenAnswer> = serde_json::from_str(&text).ok();
         match answer {
             Some(TokenAnswer { access_token: Some(value), expires_in, .. }) if !value.is_empty() => {

@@ -13,46 +13,41 @@
 //! Usually `qqbot.toml` (`[official]`, see [`OfficialConfig`]) or the `QQBOT_APPID` / `QQBOT_SECRET` environment
 //! variables configure it and `App::from_env()` builds it.
 //!
-//! Layout: `credentials` (access token), `rest` (auth headers, errors, retry after refresh) and `api`
-//! ([`OfficialApi`], `msg_seq`) are the REST side; `gateway` and `webhook` are the two transports (I/O only);
-//! `model`, `event`, `content`, `decode` and `encode` are the protocol (wire ↔ framework); `bot` is the [`Bot`]
-//! every handler replies through; `media` prepares pictures, voice and video.
+//! Layout, the same as the OneBot adapter's: `protocol/` (`model`, `event`, `content`, `decode`, `encode`: wire ↔
+//! framework) and `transport/` (`gateway`, `webhook`, `rest`: bytes in and out); beside them `credentials` (access
+//! token) and `api` ([`OfficialApi`], `msg_seq`), `account` (the [`Bot`] every handler replies through) and `media`
+//! (pictures, voice and video).
 //!
 //! [`Bot`]: crate::Bot
 
 mod account;
 mod api;
 mod config;
-mod content;
 mod credentials;
-mod decode;
-mod encode;
 mod error;
-mod event;
-mod gateway;
 mod intents;
 pub mod media;
-pub mod model;
+mod protocol;
 mod recent_ids;
 mod reply_seq;
-mod rest;
-mod webhook;
+mod transport;
 
 pub use account::{OfficialBot, ReplyTo};
 pub use api::{DmSession, OfficialApi, SentMessage, UploadedMedia};
 pub use config::{
     DEFAULT_API_BASE, DEFAULT_TOKEN_URL, DEFAULT_WEBHOOK_PATH, IntentsSetting, OfficialConfig, SANDBOX_API_BASE,
 };
-pub use content::{parse_content, unescape};
-pub use decode::to_event;
-pub use encode::{
+pub use error::{OfficialError, OfficialErrorKind};
+pub use intents::Intents;
+pub use protocol::content::{parse_content, unescape};
+pub use protocol::decode::to_event;
+pub use protocol::encode::{
     MediaRef, MessageReference, OutgoingMessage, Part, ark, keyboard_template, markdown_template, msg_type, plan,
 };
-pub use error::{OfficialError, OfficialErrorKind};
-pub use event::{OfficialEvent, OfficialPayload};
-pub use gateway::GatewayError;
-pub use intents::Intents;
-pub use webhook::{SignatureError, WebhookKey};
+pub use protocol::event::{OfficialEvent, OfficialPayload};
+pub use protocol::model;
+pub use transport::gateway::GatewayError;
+pub use transport::webhook::{SignatureError, WebhookKey};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,7 +56,7 @@ use futures_util::future::BoxFuture;
 
 use self::credentials::Credentials;
 use self::media::{ChainBuilder, InlineChainBuilder, ResourceChainBuilder};
-use self::rest::Rest;
+use self::transport::rest::Rest;
 use super::{Adapter, EventSink};
 use crate::error::{Error, Result};
 
@@ -155,15 +150,18 @@ impl Adapter for OfficialAdapter {
             let refresher_sink = sink.clone();
             let refresher = tokio::spawn(async move { creds.refresh_loop(refresher_sink.shutdown_signal()).await });
             let OfficialAdapter { config, webhook_listener, .. } = *self;
-            let chain_builder = Some(chain_builder);
+            let (bot_api, chain_builder) = (api.clone(), Some(chain_builder));
+            let make_bot: transport::MakeBot = Arc::new(move |self_id: &str| -> Arc<dyn crate::api::Bot> {
+                Arc::new(OfficialBot::new(self_id.to_owned(), bot_api.clone(), chain_builder.clone()))
+            });
             let result = if config.is_webhook() {
-                webhook::Webhook { config, api, sink, chain_builder, listener: webhook_listener }.run().await
+                transport::webhook::Webhook { config, api, sink, make_bot, listener: webhook_listener }.run().await
             } else {
                 let intents = match &config.intents {
                     Some(setting) => setting.resolve()?,
                     None => Intents::for_handlers(sink.dispatcher(), config.private_domain),
                 };
-                gateway::Gateway { config, api, sink, intents, chain_builder }.run().await
+                transport::gateway::Gateway { config, api, sink, intents, make_bot }.run().await
             };
             refresher.abort();
             result

@@ -11,7 +11,7 @@ use super::super::error::OneBotError;
 use crate::error::{Error, Result};
 
 /// Starts and restarts the implementation with the configured command. Cheap to clone; get it from
-/// [`super::OneBotAdapter::server`] and keep it (for example as app state) to call `restart` from a handler.
+/// [`OneBotAdapter::server`](crate::adapter::onebot::OneBotAdapter::server) and keep it (for example as app state) to call `restart` from a handler.
 #[derive(Debug, Clone, Default)]
 pub struct ServerControl {
     inner: Arc<Inner>,

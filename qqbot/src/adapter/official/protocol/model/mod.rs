@@ -4,7 +4,7 @@
 //!
 //! Every field is optional and lenient about its JSON type: the platform sends ids as numbers on some events,
 //! omits fields during review, and adds new ones without notice. The whole `d` object is also kept raw in
-//! [`super::OfficialEvent::data`], so nothing is lost.
+//! [`OfficialEvent::data`](crate::adapter::official::OfficialEvent::data), so nothing is lost.
 
 mod forum;
 mod gateway;

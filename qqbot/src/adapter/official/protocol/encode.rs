@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::media::MediaKind;
+use super::super::media::MediaKind;
 use crate::error::{Error, Result};
 use crate::event::{Platform, Scene};
 use crate::message::{Media, Message, Segment};
@@ -30,7 +30,7 @@ pub mod msg_type {
 /// One message body of the send endpoints (`POST /v2/groups/{id}/messages`, `/v2/users/{id}/messages`,
 /// `/channels/{id}/messages`, `/dms/{id}/messages`), as the Open Platform defines it. [`plan`] builds it from a
 /// [`Message`]; the sender completes it — the reply ids (`msg_id` / `event_id`), the uploaded media, and
-/// [`OfficialApi::send_message`](super::OfficialApi::send_message) the `msg_seq` of passive replies. Fields left
+/// [`OfficialApi::send_message`](crate::adapter::official::OfficialApi::send_message) the `msg_seq` of passive replies. Fields left
 /// `None` are not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]

@@ -8,8 +8,8 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::credentials::Credentials;
-use super::error::{OfficialError, OfficialErrorKind};
+use super::super::credentials::Credentials;
+use super::super::error::{OfficialError, OfficialErrorKind};
 use crate::adapter::serde_lenient;
 use crate::error::{Error, Result};
 

@@ -17,18 +17,18 @@ use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 use self::policy::{Backoff, Next, after_close};
-use super::account::OfficialBot;
-use super::api::OfficialApi;
-use super::config::OfficialConfig;
-use super::decode::to_event;
-use super::error::{OfficialError, OfficialErrorKind};
-use super::event::{OfficialEvent, OfficialPayload};
-use super::intents::Intents;
-use super::media::ChainBuilder;
-use super::model::{Hello, Payload, opcode};
-use super::recent_ids::{RecentIds, dedup_key};
+use super::super::api::OfficialApi;
+use super::super::config::OfficialConfig;
+use super::super::error::{OfficialError, OfficialErrorKind};
+use super::super::intents::Intents;
+use super::super::protocol::decode::to_event;
+use super::super::protocol::event::{OfficialEvent, OfficialPayload};
+use super::super::protocol::model::{Hello, Payload, opcode};
+use super::super::recent_ids::{RecentIds, dedup_key};
+use super::MakeBot;
 use crate::adapter::delivery::{Delivery, Undelivered};
 use crate::adapter::{EventSink, websocket};
+use crate::api::Bot;
 use crate::error::{Error, Result};
 use crate::event::{Disconnected, Event, Notice, NoticeEvent, Platform};
 
@@ -54,7 +54,7 @@ pub(crate) struct Gateway {
     pub(crate) api: OfficialApi,
     pub(crate) sink: EventSink,
     pub(crate) intents: Intents,
-    pub(crate) chain_builder: Option<Arc<dyn ChainBuilder>>,
+    pub(crate) make_bot: MakeBot,
 }
 
 #[derive(Debug)]
@@ -64,7 +64,7 @@ struct SessionState {
     seq: Option<u64>,
     /// Resumes sent since the last successful READY/RESUMED.
     resume_failures: u32,
-    bot: Option<Arc<OfficialBot>>,
+    bot: Option<Arc<dyn Bot>>,
     recent: RecentIds,
     last_token: Option<String>,
 }
@@ -371,8 +371,7 @@ impl Gateway {
                 let self_id =
                     ready.user.as_ref().and_then(|u| u.id.clone()).unwrap_or_else(|| self.api.appid().to_owned());
                 if state.bot.as_ref().is_none_or(|b| crate::api::Bot::self_id(b.as_ref()) != self_id) {
-                    state.bot =
-                        Some(Arc::new(OfficialBot::new(self_id.clone(), self.api.clone(), self.chain_builder.clone())));
+                    state.bot = Some((self.make_bot)(&self_id));
                 }
                 tracing::info!(self_id = %self_id, session_id = ?ready.session_id, "official gateway ready");
             }

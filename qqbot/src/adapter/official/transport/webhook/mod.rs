@@ -20,15 +20,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use super::account::OfficialBot;
-use super::api::OfficialApi;
-use super::config::OfficialConfig;
-use super::decode::to_event;
-use super::error::{OfficialError, OfficialErrorKind};
-use super::event::{OfficialEvent, OfficialPayload};
-use super::media::ChainBuilder;
-use super::model::{Payload, opcode};
-use super::recent_ids::{RecentIds, dedup_key};
+use super::super::api::OfficialApi;
+use super::super::config::OfficialConfig;
+use super::super::error::{OfficialError, OfficialErrorKind};
+use super::super::protocol::decode::to_event;
+use super::super::protocol::event::{OfficialEvent, OfficialPayload};
+use super::super::protocol::model::{Payload, opcode};
+use super::super::recent_ids::{RecentIds, dedup_key};
+use super::MakeBot;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
 use crate::api::Bot;
@@ -39,7 +38,7 @@ pub(crate) struct Webhook {
     pub(crate) config: OfficialConfig,
     pub(crate) api: OfficialApi,
     pub(crate) sink: EventSink,
-    pub(crate) chain_builder: Option<Arc<dyn ChainBuilder>>,
+    pub(crate) make_bot: MakeBot,
     pub(crate) listener: Option<std::net::TcpListener>,
 }
 
@@ -71,7 +70,7 @@ impl Webhook {
                 self.api.appid().to_owned()
             }
         };
-        let bot = Arc::new(OfficialBot::new(self_id.clone(), self.api.clone(), self.chain_builder.clone()));
+        let bot = (self.make_bot)(&self_id);
         let delivery = Delivery::spawn(self.sink.clone(), DELIVERY_QUEUE);
         let state = Arc::new(WebhookState {
             key: WebhookKey::from_secret(&self.config.secret),
