@@ -29,7 +29,8 @@ pub fn decode(path: &Path, text: &str) -> Result<Event, String> {
     let ev = if let Some(t) = type_from_file_name(path) {
         OfficialEvent::decode(&t, None, None, json)
     } else {
-        let frame: Payload = serde_json::from_value(json).map_err(|e| format!("not an official frame: {e}"))?;
+        let frame: Payload =
+            serde_json::from_str(&json.to_string()).map_err(|e| format!("not an official frame: {e}"))?;
         if frame.op != 0 {
             return Err(format!("op {} is not a dispatch (op 0); nothing to decode into an event", frame.op));
         }

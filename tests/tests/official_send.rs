@@ -252,10 +252,12 @@ async fn platform_errors_are_typed_and_say_what_to_do() {
 async fn replies_to_events_use_event_id() {
     let fake = FakeOfficial::start().await.unwrap();
     let bot = bot(&fake, false).await;
-    let frame: qqbot::adapter::official::model::Payload =
-        serde_json::from_value(json!({"op": 0, "t": "GROUP_ADD_ROBOT",
-        "id": "GROUP_ADD_ROBOT:1", "d": {"group_openid": "G", "op_member_openid": "M", "timestamp": 1}}))
-        .unwrap();
+    let frame: qqbot::adapter::official::model::Payload = serde_json::from_str(
+        &json!({"op": 0, "t": "GROUP_ADD_ROBOT",
+        "id": "GROUP_ADD_ROBOT:1", "d": {"group_openid": "G", "op_member_openid": "M", "timestamp": 1}})
+        .to_string(),
+    )
+    .unwrap();
     let event = qqbot::adapter::official::to_event(qqbot::adapter::official::OfficialEvent::from_payload(frame), "BOT");
     bot.reply(&event, "欢迎".into()).await.unwrap();
     let r = posts(&fake);

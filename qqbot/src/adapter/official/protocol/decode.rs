@@ -176,7 +176,7 @@ fn c2c_message(ev: &OfficialEvent, m: &C2cMessage, self_id: &str) -> MessageEven
 }
 
 fn raw(ev: &OfficialEvent) -> Notice {
-    Notice::Raw(RawEvent { kind: ev.t.clone(), data: ev.data.clone() })
+    Notice::Raw(RawEvent { kind: ev.t.clone(), data: ev.data_value() })
 }
 
 fn notice_kind(ev: &OfficialEvent) -> (Notice, i64) {
@@ -267,7 +267,7 @@ mod tests {
     use serde_json::json;
 
     fn decode(frame: serde_json::Value, self_id: &str) -> Event {
-        let p: Payload = serde_json::from_value(frame).unwrap();
+        let p: Payload = serde_json::from_str(&frame.to_string()).unwrap();
         to_event(OfficialEvent::from_payload(p), self_id)
     }
 

@@ -2,14 +2,16 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use super::model::null_data;
 use super::model::*;
 use crate::event::{Event, MessageEvent, NoticeEvent};
 
 /// One dispatch from the official platform: the envelope's ids, the raw `d`, and its typed form.
 ///
 /// Every [`Event`] the official adapter produces carries one; read it with `event.official()`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OfficialEvent {
     /// The envelope `id`: the event id (`GROUP_ADD_ROBOT:…`) that passive replies to events carry as `event_id`.
@@ -18,8 +20,9 @@ pub struct OfficialEvent {
     pub t: String,
     /// The gateway sequence number (absent on webhooks).
     pub s: Option<u64>,
-    /// `d` exactly as received.
-    pub data: Value,
+    /// `d` exactly as received: the JSON text, not a second tree (read it as a tree with
+    /// [`OfficialEvent::data_value`]).
+    pub data: Box<RawValue>,
     /// `d` decoded by `t`.
     pub payload: OfficialPayload,
 }
@@ -86,19 +89,37 @@ impl OfficialEvent {
     /// Decodes a dispatch's `d` by its type. Never fails: an unknown type, or a `d` that does not fit its type,
     /// becomes [`OfficialPayload::Unknown`] (with one log line for the latter).
     pub fn decode(t: &str, event_id: Option<String>, s: Option<u64>, data: Value) -> OfficialEvent {
-        let payload = decode_payload(t, &data);
+        let raw = serde_json::value::to_raw_value(&data).unwrap_or_else(|_| null_data());
+        OfficialEvent::decode_raw(t, event_id, s, raw)
+    }
+
+    /// Decodes a dispatch's `d` from its JSON text, once, straight into its type; the text is kept as it is.
+    pub fn decode_raw(t: &str, event_id: Option<String>, s: Option<u64>, data: Box<RawValue>) -> OfficialEvent {
+        let payload = decode_payload(t, data.get());
         OfficialEvent { event_id, t: t.to_owned(), s, data, payload }
     }
 
     /// Decodes a whole frame `{"op":0,"t":…,"d":…}`.
     pub fn from_payload(frame: Payload) -> OfficialEvent {
         let t = frame.t.unwrap_or_default();
-        OfficialEvent::decode(&t, frame.id, frame.s, frame.d)
+        OfficialEvent::decode_raw(&t, frame.id, frame.s, frame.d)
+    }
+
+    /// `d` as a JSON tree (parsed on each call: the event keeps the text).
+    pub fn data_value(&self) -> Value {
+        serde_json::from_str(self.data.get()).unwrap_or(Value::Null)
     }
 }
 
-fn typed<T: DeserializeOwned>(t: &str, data: &Value, wrap: fn(T) -> OfficialPayload) -> OfficialPayload {
-    match T::deserialize(data) {
+impl PartialEq for OfficialEvent {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.event_id, &self.t, self.s, self.data.get(), &self.payload)
+            == (&other.event_id, &other.t, other.s, other.data.get(), &other.payload)
+    }
+}
+
+fn typed<T: DeserializeOwned>(t: &str, data: &str, wrap: fn(T) -> OfficialPayload) -> OfficialPayload {
+    match serde_json::from_str::<T>(data) {
         Ok(v) => wrap(v),
         Err(e) => {
             tracing::warn!(event = %t, "official event did not decode ({e}); delivering it as a raw event");
@@ -107,7 +128,7 @@ fn typed<T: DeserializeOwned>(t: &str, data: &Value, wrap: fn(T) -> OfficialPayl
     }
 }
 
-fn decode_payload(t: &str, d: &Value) -> OfficialPayload {
+fn decode_payload(t: &str, d: &str) -> OfficialPayload {
     use OfficialPayload as P;
     match t {
         "READY" => typed(t, d, P::Ready),
@@ -160,5 +181,23 @@ impl NoticeEvent {
     /// The official platform's typed payload, if the event came from the official adapter.
     pub fn official(&self) -> Option<&OfficialEvent> {
         self.platform_data.get::<OfficialEvent>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dispatch_is_decoded_once_and_its_data_kept_as_text() {
+        let d = r#"{"id":"m1", "content" : "hi","author":{"user_openid":"U"},"timestamp":"2024-01-01T00:00:00+08:00"}"#;
+        let frame = format!(r#"{{"op":0,"t":"C2C_MESSAGE_CREATE","s":3,"id":"C2C_MESSAGE_CREATE:1","d":{d}}}"#);
+        let payload: Payload = serde_json::from_str(&frame).expect("a frame");
+        let ev = OfficialEvent::from_payload(payload);
+        // The odd spacing survives: the text went straight into the typed payload, with no tree in between.
+        assert_eq!(ev.data.get(), d);
+        let OfficialPayload::C2cMessage(m) = &ev.payload else { panic!("typed: {:?}", ev.payload) };
+        assert_eq!(m.content.as_deref(), Some("hi"));
+        assert_eq!(ev.data_value()["author"]["user_openid"], "U");
     }
 }

@@ -1,7 +1,7 @@
 //! Gateway frames: the envelope, Hello, READY, and the discovery answer.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::guild::User;
 use crate::adapter::serde_lenient;
@@ -30,15 +30,16 @@ pub mod opcode {
     pub const CALLBACK_VALIDATION: u8 = 13;
 }
 
-/// One frame: `{"id","op","d","s","t"}`. `d` stays raw JSON and is decoded per `t`, because it is an object, a
-/// number, `""` (RESUMED), a boolean (op 9) or absent (op 11).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One frame: `{"id","op","d","s","t"}`. `d` stays raw JSON text (borrowed from nothing, no `Value` tree) and is
+/// decoded once, straight into its type, per `t` — it is an object, a number, `""` (RESUMED), a boolean (op 9) or
+/// absent (op 11).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payload {
     /// The opcode.
     pub op: u8,
-    /// The data.
-    #[serde(default)]
-    pub d: Value,
+    /// The data, as received.
+    #[serde(default = "null_data")]
+    pub d: Box<RawValue>,
     /// The sequence number (gateway dispatches only).
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u64")]
     pub s: Option<u64>,
@@ -48,6 +49,24 @@ pub struct Payload {
     /// The event id.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "serde_lenient::opt_string")]
     pub id: Option<String>,
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Self) -> bool {
+        (self.op, self.d.get(), self.s, &self.t, &self.id) == (other.op, other.d.get(), other.s, &other.t, &other.id)
+    }
+}
+
+impl Payload {
+    /// `d` decoded as `T`, or `None` when it is not one.
+    pub fn data<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(self.d.get()).ok()
+    }
+}
+
+/// `d` of a frame without one.
+pub(crate) fn null_data() -> Box<RawValue> {
+    RawValue::from_string("null".to_owned()).unwrap_or_else(|_| unreachable!("`null` is JSON"))
 }
 
 fn opt_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {

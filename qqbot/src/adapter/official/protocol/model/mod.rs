@@ -18,6 +18,7 @@ pub use forum::{
     Elem, EmojiElem, ForumAuditResult, ForumPost, ForumReply, ForumThread, OpenForumEvent, Paragraph, PostInfo,
     ReplyInfo, RichText, TextElem, ThreadInfo, UrlElem,
 };
+pub(crate) use gateway::null_data;
 pub use gateway::{GatewayBot, Hello, Payload, Ready, SessionStartLimit, opcode};
 pub use group::{
     C2cMessage, EnterAio, FriendAuthor, FriendEvent, GroupMemberEvent, GroupMention, GroupMessage, GroupRobotEvent,

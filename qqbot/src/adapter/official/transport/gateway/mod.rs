@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
@@ -326,7 +326,7 @@ impl Gateway {
                         }
                         opcode::INVALID_SESSION => {
                             let _ = ws.close(None).await;
-                            if payload.d == Value::Bool(true) && state.session_id.is_some() {
+                            if payload.data::<bool>() == Some(true) && state.session_id.is_some() {
                                 return ended(Next::Resume, "invalid session, resumable (op 9)", healthy);
                             }
                             return ended(Next::Identify, "invalid session (op 9): identifying a new session", healthy);
@@ -412,7 +412,7 @@ async fn read_hello(ws: &mut Ws) -> Option<Hello> {
     while let Some(frame) = ws.next().await {
         match frame {
             Ok(WsMessage::Text(t)) => match serde_json::from_str::<Payload>(&t) {
-                Ok(p) if p.op == opcode::HELLO => return Some(Hello::deserialize_lenient(&p.d)),
+                Ok(p) if p.op == opcode::HELLO => return Some(p.data::<Hello>().unwrap_or_default()),
                 Ok(p) => tracing::debug!(op = p.op, "ignoring a frame before Hello"),
                 Err(e) => tracing::warn!("ignoring a gateway frame before Hello that is not valid ({e})"),
             },
@@ -421,10 +421,4 @@ async fn read_hello(ws: &mut Ws) -> Option<Hello> {
         }
     }
     None
-}
-
-impl Hello {
-    fn deserialize_lenient(d: &Value) -> Hello {
-        serde::Deserialize::deserialize(d).unwrap_or_default()
-    }
 }

@@ -132,8 +132,9 @@ async fn handle(State(state): State<Arc<WebhookState>>, headers: HeaderMap, body
     };
     match payload.op {
         opcode::CALLBACK_VALIDATION => {
-            let plain_token = payload.d.get("plain_token").and_then(Value::as_str).unwrap_or("");
-            let event_ts = payload.d.get("event_ts").and_then(Value::as_str).unwrap_or("");
+            let d: Value = payload.data().unwrap_or(Value::Null);
+            let plain_token = d.get("plain_token").and_then(Value::as_str).unwrap_or("");
+            let event_ts = d.get("event_ts").and_then(Value::as_str).unwrap_or("");
             if plain_token.is_empty() {
                 return reject(StatusCode::BAD_REQUEST, "op 13 without plain_token");
             }
