@@ -191,3 +191,16 @@ fn transports_import_nothing_above_them() {
     }
     assert!(found.is_empty(), "transports reach above themselves:\n{}", found.join("\n"));
 }
+
+#[test]
+fn protocols_import_no_transport() {
+    let mut files = Vec::new();
+    rust_files(&src_root().join("adapter"), &mut files);
+    let found: Vec<String> = files
+        .iter()
+        .filter(|f| f.components().any(|c| c.as_os_str() == "protocol"))
+        .filter(|f| code_of(f).contains("transport::"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(found.is_empty(), "protocol code (sans I/O) imports a transport:\n{}", found.join("\n"));
+}

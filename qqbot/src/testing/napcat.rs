@@ -263,8 +263,7 @@ impl FakeNapCat {
     /// Posts an event to the bot's HTTP POST receiver; returns the HTTP status and body (the quick operation).
     pub async fn post(&self, event: &Value) -> Result<(u16, String), String> {
         let body = event.to_string().into_bytes();
-        let sig =
-            self.shared.options.secret.as_deref().map(|s| crate::adapter::onebot::transport::auth::sign(s, &body));
+        let sig = self.shared.options.secret.as_deref().map(|s| crate::adapter::onebot::protocol::auth::sign(s, &body));
         self.post_raw(body, sig).await
     }
 

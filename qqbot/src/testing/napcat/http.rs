@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 
 use super::answers::{answer, envelope};
 use super::{Call, Shared};
-use crate::adapter::onebot::transport::auth::{Auth, check_token};
+use crate::adapter::onebot::protocol::auth::{Auth, check_token};
 
 pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     while let Ok((stream, _)) = listener.accept().await {

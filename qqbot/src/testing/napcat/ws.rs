@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 
 use super::answers::{answer, envelope};
 use super::{Call, DropKind, FrameTx, Shared};
-use crate::adapter::onebot::transport::auth::{Auth, check_token};
+use crate::adapter::onebot::protocol::auth::{Auth, check_token};
 
 /// An open connection, as the fake's commands see it.
 pub(crate) struct ConnEntry {

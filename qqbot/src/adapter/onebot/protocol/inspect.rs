@@ -271,8 +271,8 @@ fn signature_vector(value: &Value) -> Result<PayloadKind, String> {
         .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-signature")))
         .and_then(|(_, v)| v.as_str())
         .ok_or("no X-Signature header")?;
-    match crate::adapter::onebot::transport::auth::check_signature(Some(secret), Some(header), body.as_bytes()) {
-        crate::adapter::onebot::transport::auth::Signature::Ok => {}
+    match crate::adapter::onebot::protocol::auth::check_signature(Some(secret), Some(header), body.as_bytes()) {
+        crate::adapter::onebot::protocol::auth::Signature::Ok => {}
         _ => return Err("X-Signature does not match HMAC-SHA1(secret, body)".into()),
     }
     let body: Value = serde_json::from_str(body).map_err(|e| format!("body is not JSON: {e}"))?;

@@ -1,6 +1,7 @@
 //! The OneBot v11 wire format, without I/O: frames → events, segments ↔ JSON, CQ codes, action requests and
 //! responses. Every transport uses this module; none of it knows how bytes travel.
 
+pub mod auth;
 pub mod convert;
 pub mod cq;
 pub mod event;

@@ -10,7 +10,6 @@ use self::link::WsLink;
 use crate::api::Bot;
 use crate::message::Message;
 
-pub mod auth;
 pub(crate) mod connection;
 pub(crate) mod forward;
 pub mod http_call;

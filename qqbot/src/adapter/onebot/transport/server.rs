@@ -20,10 +20,10 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
+use super::super::protocol::auth::{Auth, Signature, check_signature, check_token};
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
 use super::Accounts;
-use super::auth::{Auth, Signature, check_signature, check_token};
 use super::connection::{self, ConnOptions, Role};
 use super::http_call::HttpApiClient;
 use super::link::WsLink;
