@@ -1,6 +1,6 @@
 //! 多账号：一个进程里跑两个官方机器人，共用一个资源服务器。
-//! Two official bot accounts in one process sharing one resource server (seed 000: the resource server is one
-//! per port, "端口单例", so every account configured with the same port uses the same server and folder).
+//! Two official bot accounts in one process sharing one resource server (as in AmiyaBot, the resource server is one
+//! per port, so every account configured with the same port uses the same server and folder).
 //!
 //! ```text
 //! cargo run --example multi_account

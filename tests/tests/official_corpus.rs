@@ -138,7 +138,7 @@ async fn every_event_family_reaches_a_handler_over_the_gateway() {
     for (i, (_, t, _, d)) in corpus.iter().enumerate() {
         fake.dispatch_with_id(t, &format!("{t}:corpus-{i}"), d.clone());
     }
-    // Families the corpus has no capture of, in the documented shapes (seed 003's tables).
+    // Families the corpus has no capture of, in the documented shapes (qg_botsdk's tables).
     let extra = [
         (
             "INTERACTION_CREATE",
@@ -168,7 +168,7 @@ async fn every_event_family_reaches_a_handler_over_the_gateway() {
         let row = got.iter().find(|(gt, _)| gt == t).unwrap_or_else(|| panic!("{name} never reached a handler"));
         assert_ne!(row.1, "Unknown", "{name}");
     }
-    // Seed 003's families, each seen at least once.
+    // qg_botsdk's families, each seen at least once.
     for family in [
         "Guild",
         "Channel",

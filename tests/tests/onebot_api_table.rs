@@ -2,7 +2,7 @@
 //! from a realistic answer (from the corpus where one exists). The table runs against the fake NapCat over
 //! loopback three times, always with the API a handler gets: through the adapter's WebSocket connection (frame
 //! encode, echo-correlated answer, decode), through the adapter's HTTP API connection, and through the
-//! go-cqhttp-style HTTP client. Coverage tests fail when a method of seed 002 (ncatbot) or seed 004 (NapCat
+//! go-cqhttp-style HTTP client. Coverage tests fail when a method of ncatbot or Aha (NapCat
 //! extras), or any public method in the source, has no row.
 
 mod onebot_api_support;
@@ -1723,7 +1723,7 @@ fn row_names() -> BTreeSet<&'static str> {
     table().iter().map(|r| r.name).collect()
 }
 
-/// Every method of seed 002 (ncatbot's API, 101 methods), by its ncatbot name.
+/// Every method of ncatbot's API (101 methods), by its ncatbot name.
 const SEED_002: &[&str] = &[
     "can_send_image",
     "can_send_record",
@@ -1828,7 +1828,7 @@ const SEED_002: &[&str] = &[
     "upload_private_file",
 ];
 
-/// Every API of seed 004 (NapCat-only APIs).
+/// Every API of Aha (NapCat-only APIs).
 const SEED_004: &[&str] = &[
     "get_group_info",
     "get_group_member_info",
@@ -1853,14 +1853,14 @@ fn every_seed_002_method_has_a_row() {
     assert_eq!(SEED_002.len(), 101);
     let rows = row_names();
     let missing: Vec<_> = SEED_002.iter().filter(|m| !rows.contains(*m)).collect();
-    assert!(missing.is_empty(), "seed 002 methods without a row: {missing:?}");
+    assert!(missing.is_empty(), "ncatbot methods without a row: {missing:?}");
 }
 
 #[test]
 fn every_seed_004_method_has_a_row() {
     let rows = row_names();
     let missing: Vec<_> = SEED_004.iter().filter(|m| !rows.contains(*m)).collect();
-    assert!(missing.is_empty(), "seed 004 methods without a row: {missing:?}");
+    assert!(missing.is_empty(), "Aha NapCat methods without a row: {missing:?}");
 }
 
 #[test]

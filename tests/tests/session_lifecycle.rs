@@ -1,4 +1,4 @@
-//! The session life cycle (seed 003), step by step with a manual clock, on the memory and SQLite stores.
+//! The session life cycle (as in qg_botsdk), step by step with a manual clock, on the memory and SQLite stores.
 
 use std::path::PathBuf;
 use std::sync::Arc;
