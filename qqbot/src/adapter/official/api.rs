@@ -18,58 +18,54 @@ use super::protocol::encode::OutgoingMessage;
 use super::protocol::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
 use super::transport::rest::{Body, FilePart, Rest, segment};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::api::Target;
 use crate::command::Ctx;
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
-/// What a message send returned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SentMessage {
-    /// The new message's id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// When it was sent (a string in practice, an integer per the docs).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub timestamp: Option<String>,
-    /// Group/C2C: `ext_info.ref_idx`, to quote this message later.
-    #[serde(default)]
-    pub ext_info: Option<Value>,
+lenient! {
+    /// What a message send returned.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SentMessage {
+        /// The new message's id.
+        pub id: Option<String>,
+        /// When it was sent (a string in practice, an integer per the docs).
+        pub timestamp: Option<String>,
+        /// Group/C2C: `ext_info.ref_idx`, to quote this message later.
+        pub ext_info: Option<Value>,
+    }
 }
 
-/// What a media upload returned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UploadedMedia {
-    /// The file's uuid.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub file_uuid: Option<String>,
-    /// What to put in `media.file_info` of a msg_type 7 message.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub file_info: Option<String>,
-    /// Seconds the `file_info` stays valid (0: long-lived).
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub ttl: Option<i64>,
-    /// The message id, when the upload was also sent (`srv_send_msg: true`).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
+lenient! {
+    /// What a media upload returned.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UploadedMedia {
+        /// The file's uuid.
+        pub file_uuid: Option<String>,
+        /// What to put in `media.file_info` of a msg_type 7 message.
+        pub file_info: Option<String>,
+        /// Seconds the `file_info` stays valid (0: long-lived).
+        pub ttl: Option<i64>,
+        /// The message id, when the upload was also sent (`srv_send_msg: true`).
+        pub id: Option<String>,
+    }
 }
 
-/// A guild DM session, from [`OfficialApi::create_dm`]. Send to it with `Target::Dm(guild_id)`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DmSession {
-    /// The DM's pseudo-guild id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The DM's channel id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// When it was created.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub create_time: Option<String>,
+lenient! {
+    /// A guild DM session, from [`OfficialApi::create_dm`]. Send to it with `Target::Dm(guild_id)`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct DmSession {
+        /// The DM's pseudo-guild id.
+        pub guild_id: Option<String>,
+        /// The DM's channel id.
+        pub channel_id: Option<String>,
+        /// When it was created.
+        pub create_time: Option<String>,
+    }
 }
 
 pub(crate) struct ApiInner {
