@@ -14,7 +14,7 @@ const KNOWN_POST_TYPES: [&str; 5] = ["message", "message_sent", "notice", "reque
 
 /// What one link (a WebSocket connection, an HTTP POST route) has learned from the frames read so far.
 #[derive(Debug, Default)]
-pub(crate) struct LinkState {
+pub struct LinkState {
     /// A name for log lines (`ws://127.0.0.1:3001`, `reverse 127.0.0.1:51234` …).
     pub(crate) label: String,
     /// The heartbeat interval the implementation announced in its last heartbeat meta event.
@@ -25,14 +25,14 @@ pub(crate) struct LinkState {
 
 impl LinkState {
     /// The state of a new link.
-    pub(crate) fn new(label: impl Into<String>) -> Self {
+    pub fn new(label: impl Into<String>) -> Self {
         LinkState { label: label.into(), ..LinkState::default() }
     }
 }
 
 /// What a frame means.
 #[derive(Debug)]
-pub(crate) enum Inbound {
+pub enum Inbound {
     /// The answer to an action; the transport matches it to its caller by `echo` (see [`unmatched_response`]).
     Response(ActionResponse),
     /// An event of the account `self_id` (the frame's own `self_id`, else the one the link knows; empty if neither).
@@ -48,7 +48,7 @@ pub(crate) enum Inbound {
 
 /// Decides what `text` means on a link. `known_self_id` is the account the link already serves, if known (learned
 /// from earlier events, or an HTTP POST's `X-Self-ID` header).
-pub(crate) fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut LinkState) -> Inbound {
+pub fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut LinkState) -> Inbound {
     match decode_frame(text) {
         Ok(Frame::Response(r)) => Inbound::Response(r),
         Ok(Frame::Event(ev)) => {

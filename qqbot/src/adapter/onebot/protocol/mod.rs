@@ -7,7 +7,7 @@ pub mod cq;
 pub mod event;
 pub mod frame;
 pub mod id;
-pub(crate) mod inbound;
+pub mod inbound;
 pub mod inspect;
 pub mod quick_op;
 pub mod segment;

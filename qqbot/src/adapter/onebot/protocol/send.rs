@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use qqbot::Target;
-//! use qqbot::adapter::onebot::protocol::{frame::encode_request, send::SendRequest};
+//! use qqbot::adapter::onebot::__bench::{SendRequest, encode_request};
 //! let message = qqbot::Message::from("hi");
 //! let target = Target::Group("20".into());
 //! let request = SendRequest::new(&target, &message).unwrap();
