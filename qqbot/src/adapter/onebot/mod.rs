@@ -31,7 +31,7 @@ pub use protocol::convert::to_event;
 pub use protocol::cq;
 pub use protocol::event::{OneBotEvent, OneBotSender};
 pub use protocol::frame::{ActionResponse, ApiFailure, Frame, FrameError, decode_frame};
-pub use protocol::id::WireId;
+pub use protocol::id::{LargeIds, WireId};
 pub use protocol::inspect::{PayloadKind, inspect};
 pub use protocol::quick_op;
 pub use protocol::segment::{WireMessage, WireSegment, message_to_value, segment_from_wire, segment_to_wire};

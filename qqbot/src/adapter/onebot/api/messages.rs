@@ -255,7 +255,7 @@ lenient! {
 }
 
 /// `group_id` or `user_id` for a target, refusing guild targets.
-fn target_params(action: &str, target: &Target) -> Result<Params> {
+fn target_params(action: &str, target: &Target) -> Result<Params<'static>> {
     match target {
         Target::Group(id) => Ok(Params::new().set("message_type", "group").set("group_id", Id::from(id))),
         Target::Private(id) => Ok(Params::new().set("message_type", "private").set("user_id", Id::from(id))),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+use super::super::protocol::id::LargeIds;
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, message_to_json};
 use crate::adapter::serde_lenient::{self, lenient};
@@ -261,7 +262,7 @@ impl QuickOperation {
             .opt("approve", self.approve)
             .opt("remark", self.remark.clone())
             .opt("reason", self.reason.clone())
-            .into_value()
+            .into_value(LargeIds::default())
     }
 }
 

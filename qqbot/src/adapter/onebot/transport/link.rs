@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
 use super::super::protocol::frame::{ActionResponse, encode_request};
+use super::super::protocol::id::{LargeIds, with_large_ids};
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
@@ -54,11 +55,17 @@ pub struct WsLink {
     next_echo: AtomicU64,
     next_conn: AtomicU64,
     timeout: Duration,
+    large_ids: LargeIds,
 }
 
 impl WsLink {
     /// A link with no connection yet. `label` names it in logs (the URI or listen address).
-    pub(crate) fn new(label: impl Into<String>, self_id: Option<String>, timeout: Duration) -> Arc<Self> {
+    pub(crate) fn new(
+        label: impl Into<String>,
+        self_id: Option<String>,
+        timeout: Duration,
+        large_ids: LargeIds,
+    ) -> Arc<Self> {
         let cell = OnceLock::new();
         if let Some(id) = self_id.filter(|s| !s.is_empty()) {
             let _ = cell.set(id);
@@ -70,6 +77,7 @@ impl WsLink {
             next_echo: AtomicU64::new(1),
             next_conn: AtomicU64::new(1),
             timeout,
+            large_ids,
         })
     }
 
@@ -134,7 +142,7 @@ impl WsLink {
         timeout: Duration,
     ) -> Result<serde_json::Value> {
         let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
-        let frame = encode_request(action, params, echo)
+        let frame = with_large_ids(self.large_ids, || encode_request(action, params, echo))
             .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
         let response = self.send_frame(action, echo, frame, timeout).await?;
         response.into_result(action)
@@ -198,6 +206,10 @@ impl ActionCaller for WsLink {
         params: serde_json::Value,
     ) -> BoxFuture<'a, Result<serde_json::Value>> {
         Box::pin(async move { self.call(action, &params).await })
+    }
+
+    fn large_ids(&self) -> LargeIds {
+        self.large_ids
     }
 
     fn self_id(&self) -> &str {

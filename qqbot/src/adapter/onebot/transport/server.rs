@@ -21,6 +21,7 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
 use super::super::protocol::auth::{Auth, Signature, check_signature, check_token};
+use super::super::protocol::id::LargeIds;
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
 use super::Accounts;
@@ -63,6 +64,7 @@ pub(crate) struct Server {
     pub(crate) conn: ConnOptions,
     pub(crate) max_frame: usize,
     pub(crate) timeout: Duration,
+    pub(crate) large_ids: LargeIds,
 }
 
 struct Shared {
@@ -76,6 +78,7 @@ struct Shared {
     conn: ConnOptions,
     max_frame: usize,
     timeout: Duration,
+    large_ids: LargeIds,
 }
 
 type Body = Full<Bytes>;
@@ -97,6 +100,7 @@ impl Server {
             conn: self.conn,
             max_frame: self.max_frame,
             timeout: self.timeout,
+            large_ids: self.large_ids,
         });
         for r in &shared.reverse {
             tracing::info!(target: "qqbot::onebot", "reverse WebSocket: listening on ws://{addr}{}", r.path);
@@ -216,7 +220,8 @@ fn reverse(
         links
             .entry(self_id.clone())
             .or_insert_with(|| {
-                WsLink::new(format!("reverse {}:{self_id}", shared.addr), Some(self_id.clone()), shared.timeout)
+                let label = format!("reverse {}:{self_id}", shared.addr);
+                WsLink::new(label, Some(self_id.clone()), shared.timeout, shared.large_ids)
             })
             .clone()
     };
