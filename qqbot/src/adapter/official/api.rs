@@ -147,49 +147,52 @@ impl OfficialApi {
     /// Sends a typed message body (what [`plan`](super::protocol::encode::plan) builds): the one outbound path of replies and
     /// sends. A passive reply to a group or C2C chat gets the next `msg_seq` of its reply chain unless it has one;
     /// on a duplicate `msg_seq` the chain skips ahead and the send is retried once.
-    pub async fn send_message(&self, target: &Target, mut body: OutgoingMessage) -> Result<SentMessage> {
+    pub async fn send_message(&self, target: &Target, body: OutgoingMessage) -> Result<SentMessage> {
         let chain = match target {
             Target::Group(_) | Target::Private(_) => body.msg_id.clone().or_else(|| body.event_id.clone()),
             _ => None,
         };
-        if let Some(chain) = &chain
-            && body.msg_seq.is_none()
-        {
-            body.msg_seq = Some(self.inner.seq.next(chain));
-        }
-        let (path, label) = message_path(target);
-        match self.send_json(Method::POST, &path, label, body.to_value()).await {
-            Err(e) if chain.is_some() && is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
-                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16);
-                tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
-                body.msg_seq = Some(seq);
-                decode(label, self.send_json(Method::POST, &path, label, body.to_value()).await?)
-            }
-            other => decode(label, other?),
-        }
+        let has_seq = body.msg_seq.is_some();
+        self.send_numbered(target, chain, has_seq, |seq| match seq {
+            Some(seq) => OutgoingMessage { msg_seq: Some(seq), ..body.clone() }.to_value(),
+            None => body.to_value(),
+        })
+        .await
     }
 
     /// Sends a message body given as JSON (for fields qqbot does not type yet). Numbered like
     /// [`OfficialApi::send_message`]: a passive reply (`msg_id` or `event_id` set) to a group or C2C chat gets the
     /// next `msg_seq` of its reply chain unless the body has one; a duplicate `msg_seq` is retried once.
-    pub async fn post_message(&self, target: &Target, mut body: Value) -> Result<SentMessage> {
-        let (path, label) = message_path(target);
+    pub async fn post_message(&self, target: &Target, body: Value) -> Result<SentMessage> {
         let chain = self.sequenced_chain(target, &body);
-        if let Some(chain) = &chain
-            && body.get("msg_seq").is_none()
-            && let Some(obj) = body.as_object_mut()
-        {
-            obj.insert("msg_seq".into(), self.inner.seq.next(chain).into());
-        }
-        match self.send_json(Method::POST, &path, label, body.clone()).await {
-            Err(e) if chain.is_some() && is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
-                let chain = chain.as_deref().unwrap_or_default();
-                let seq = self.inner.seq.advance(chain, 16);
+        let has_seq = body.get("msg_seq").is_some();
+        self.send_numbered(target, chain, has_seq, |seq| {
+            let mut body = body.clone();
+            if let (Some(seq), Some(obj)) = (seq, body.as_object_mut()) {
+                obj.insert("msg_seq".into(), seq.into());
+            }
+            body
+        })
+        .await
+    }
+
+    /// The one numbered send. `render(Some(seq))` is the body with that `msg_seq`, `render(None)` the body as given.
+    /// A body in a reply `chain` without its own `msg_seq` gets the chain's next one; a duplicate `msg_seq`
+    /// (40054005) moves the chain ahead and the send is retried once.
+    async fn send_numbered(
+        &self,
+        target: &Target,
+        chain: Option<String>,
+        has_seq: bool,
+        render: impl Fn(Option<u32>) -> Value,
+    ) -> Result<SentMessage> {
+        let (path, label) = message_path(target);
+        let seq = chain.as_deref().filter(|_| !has_seq).map(|c| self.inner.seq.next(c));
+        match self.send_json(Method::POST, &path, label, render(seq)).await {
+            Err(e) if is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) && chain.is_some() => {
+                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16);
                 tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
-                if let Some(obj) = body.as_object_mut() {
-                    obj.insert("msg_seq".into(), seq.into());
-                }
-                decode(label, self.send_json(Method::POST, &path, label, body).await?)
+                decode(label, self.send_json(Method::POST, &path, label, render(Some(seq))).await?)
             }
             other => decode(label, other?),
         }
