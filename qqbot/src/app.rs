@@ -191,7 +191,7 @@ impl App {
         handlers.extend(self.event_handlers);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
-        crate::session::install(&mut states, &self.config, &shutdown_rx)?;
+        let sessions = crate::session::install(&mut states, &self.config, &shutdown_rx)?;
         // What only the running app can know — state nobody added — stops it here, before the first connection,
         // with every problem listed at once; otherwise the command would be skipped at each message.
         let unmet = crate::command::unmet_requirements(&commands, &handlers, |t| states.contains_key(&t));
@@ -225,14 +225,15 @@ impl App {
         })?;
         let config = Arc::new(self.config);
         let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
-        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config })
+        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config, sessions })
     }
 
     /// Runs every adapter until they finish or Ctrl-C, then shuts down gracefully: waiting conversations are
     /// cancelled and running handlers get up to 30 seconds to finish.
     pub async fn run(self) -> Result<()> {
         crate::logging::init();
-        let Built { sink, shutdown, mut adapters, config } = self.build()?;
+        let Built { sink, shutdown, mut adapters, config, sessions } = self.build()?;
+        sessions.check_store().await?;
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
             tracing::debug!("no adapter configured: starting the console sandbox");
@@ -281,4 +282,6 @@ pub(crate) struct Built {
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) adapters: Vec<Box<dyn Adapter>>,
     pub(crate) config: Arc<Config>,
+    /// The app's sessions, checked before the adapters start.
+    pub(crate) sessions: crate::session::SessionManager,
 }
