@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
 use super::Accounts;
@@ -46,8 +47,14 @@ impl Role {
 /// Why a connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Ended {
-    /// The peer closed it (with a close frame or not).
-    Closed(String),
+    /// The peer closed it (with a close frame or not); `normal` for an orderly close frame (no code, 1000 normal,
+    /// 1001 going away: a restart, a logout), which is routine, not a warning.
+    Closed {
+        /// What the close said.
+        why: String,
+        /// Whether it was a normal close.
+        normal: bool,
+    },
     /// Reading or writing failed.
     Failed(String),
     /// No frame for longer than the heartbeat allows.
@@ -56,10 +63,17 @@ pub(crate) enum Ended {
     Shutdown,
 }
 
+impl Ended {
+    /// Whether the end is routine (a normal close, shutdown): logged at INFO, where anything else is a warning.
+    pub(crate) fn is_routine(&self) -> bool {
+        matches!(self, Ended::Closed { normal: true, .. } | Ended::Shutdown)
+    }
+}
+
 impl fmt::Display for Ended {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Ended::Closed(why) => write!(f, "closed by the implementation ({why})"),
+            Ended::Closed { why, .. } => write!(f, "closed by the implementation ({why})"),
             Ended::Failed(why) => write!(f, "connection error: {why}"),
             Ended::Silent(d) => write!(f, "no frame for {:.1} s although heartbeats were announced", d.as_secs_f64()),
             Ended::Shutdown => f.write_str("shutting down"),
@@ -134,7 +148,7 @@ where
                     tokio::task::yield_now().await;
                 }
                 match frame {
-                    None => break Ended::Closed("end of stream".into()),
+                    None => break Ended::Closed { why: "end of stream".into(), normal: false },
                     Some(Err(e)) => break Ended::Failed(e.to_string()),
                     Some(Ok(WsMessage::Text(text))) => state.on_text(text.as_str(), &mut pending).await,
                     Some(Ok(WsMessage::Binary(bytes))) => match std::str::from_utf8(&bytes) {
@@ -147,7 +161,10 @@ where
                         ),
                     },
                     Some(Ok(WsMessage::Close(frame))) => {
-                        break Ended::Closed(frame.map_or_else(|| "no close frame".to_owned(), |f| format!("code {}, {}", f.code, f.reason)));
+                        // An orderly close handshake: without a code, or with 1000/1001.
+                        let normal = frame.as_ref().is_none_or(|f| matches!(f.code, CloseCode::Normal | CloseCode::Away));
+                        let why = frame.map_or_else(|| "no close frame".to_owned(), |f| format!("code {}, {}", f.code, f.reason));
+                        break Ended::Closed { why, normal };
                     }
                     // Pings are answered by the WebSocket layer; pongs and raw frames only prove liveness.
                     Some(Ok(_)) => {}

@@ -246,7 +246,12 @@ fn reverse(
             shared.conn.clone(),
         )
         .await;
-        tracing::warn!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+        // A normal close is routine (a host restarting 1 000 accounts must not print 1 000 warnings).
+        if ended.is_routine() {
+            tracing::info!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+        } else {
+            tracing::warn!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+        }
     });
     let mut r = Response::new(Full::new(Bytes::new()));
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
