@@ -34,14 +34,16 @@ const SEND_RESPONSE: &str =
 /// The same message as the mixed frame, as a CQ string.
 const CQ_MIXED: &str = "[CQ:reply,id=1599724187][CQ:at,qq=1977970939] 看这个 &#91;神话&#93;[CQ:face,id=178][CQ:image,file=A1B2.jpg,url=https://multimedia.nt.qq.com.cn/download?appid=1407&amp;fileid=abc&#44;x]";
 
-/// Frame text → neutral event, through the frame policy every transport applies, with a link's state as a
-/// connection task keeps it.
+/// Frame text → neutral event, through the frame policy every transport applies, with the link's state a
+/// connection task keeps across its frames.
 fn frame_to_event(text: &str) -> Option<Event> {
-    let mut link = LinkState::new("bench");
-    match read_frame(text, Some("10000"), &mut link) {
-        Inbound::Event { event, .. } => Some(event),
-        _ => None,
+    thread_local! {
+        static LINK: std::cell::RefCell<LinkState> = std::cell::RefCell::new(LinkState::new("bench"));
     }
+    LINK.with_borrow_mut(|link| match read_frame(text, Some("10000"), link) {
+        Inbound::Event(event) => Some(event),
+        _ => None,
+    })
 }
 
 fn decode(c: &mut Criterion) {

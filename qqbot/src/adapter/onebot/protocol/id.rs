@@ -270,12 +270,22 @@ pub(crate) fn with_large_ids<R>(policy: LargeIds, encode: impl FnOnce() -> R) ->
 /// integer the implementation reads exactly, else a string with every digit. Every OneBot implementation accepts
 /// ids as strings; beyond ±2⁵³ numbers are written only when the link's [`LargeIds`] policy says so.
 pub(crate) fn serialize_id<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
-    match text.parse::<i64>() {
-        Ok(n) if n.to_string() == text && (is_js_safe(n) || LARGE_IDS.with(|c| c.get()) == LargeIds::Number) => {
-            s.serialize_i64(n)
-        }
+    match canonical_i64(text) {
+        Some(n) if is_js_safe(n) || LARGE_IDS.with(|c| c.get()) == LargeIds::Number => s.serialize_i64(n),
         _ => s.serialize_str(text),
     }
+}
+
+/// `text` as an integer when printing it back gives the same text (`"0123"`, `"+5"`, `"-0"` do not), without
+/// the allocation of printing it: this runs for every id of every request.
+fn canonical_i64(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == text.len(),
+        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    };
+    if canonical { text.parse().ok() } else { None }
 }
 
 /// Whether a JavaScript implementation reads `n` exactly.
@@ -295,6 +305,18 @@ impl Serialize for IdParam<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn canonical_decimals_only() {
+        for (text, want) in
+            [("0", Some(0)), ("-5", Some(-5)), ("123", Some(123)), ("9223372036854775807", Some(i64::MAX))]
+        {
+            assert_eq!(canonical_i64(text), want, "{text}");
+        }
+        for text in ["", "-", "-0", "0123", "+5", "1e3", "12a", " 1", "9223372036854775808", "all"] {
+            assert_eq!(canonical_i64(text), None, "{text}");
+        }
+    }
     use super::*;
 
     #[test]

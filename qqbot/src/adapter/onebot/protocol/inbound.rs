@@ -35,13 +35,9 @@ impl LinkState {
 pub enum Inbound {
     /// The answer to an action; the transport matches it to its caller by `echo` (see [`unmatched_response`]).
     Response(ActionResponse),
-    /// An event of the account `self_id` (the frame's own `self_id`, else the one the link knows; empty if neither).
-    Event {
-        /// The account.
-        self_id: String,
-        /// The event, decoded once.
-        event: Event,
-    },
+    /// An event, decoded once, of the account [`Event::self_id`] names (the frame's own `self_id`, else the one the
+    /// link knows; empty if neither).
+    Event(Event),
     /// Nothing to hand on (already logged).
     Ignored(&'static str),
 }
@@ -65,12 +61,7 @@ pub fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut LinkState)
             if ev.post_type.as_deref() != Some("meta_event") {
                 link.events += 1;
             }
-            let self_id = match ev.self_id.as_ref() {
-                Some(id) => id.as_str().to_owned(),
-                None => known_self_id.unwrap_or_default().to_owned(),
-            };
-            let event = to_event(*ev, known_self_id.unwrap_or(""));
-            Inbound::Event { self_id, event }
+            Inbound::Event(to_event(*ev, known_self_id.unwrap_or("")))
         }
         Err(FrameError::BadField { error, raw }) => {
             tracing::warn!(
@@ -89,10 +80,9 @@ pub fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut LinkState)
                 .filter_map(|k| raw.get(*k).and_then(|v| v.as_str()))
                 .collect::<Vec<_>>()
                 .join("/");
-            let mut notice =
-                NoticeEvent::new(Platform::OneBot, self_id.clone(), Notice::Raw(RawEvent { kind, data: raw }));
+            let mut notice = NoticeEvent::new(Platform::OneBot, self_id, Notice::Raw(RawEvent { kind, data: raw }));
             notice.time = 0;
-            Inbound::Event { self_id, event: Event::Notice(notice) }
+            Inbound::Event(Event::Notice(notice))
         }
         Err(e) => {
             tracing::warn!(
@@ -169,17 +159,17 @@ mod tests {
         let (inbound, link) = read(
             r#"{"post_type":"notice","notice_type":"group_increase","self_id":42,"group_id":1,"user_id":2,"time":1}"#,
         );
-        assert!(matches!(inbound, Inbound::Event { ref self_id, .. } if self_id == "42"));
+        assert!(matches!(&inbound, Inbound::Event(e) if e.self_id() == "42"));
         assert_eq!(link.events, 1);
         let (inbound, _) = read(r#"{"post_type":"notice","notice_type":"group_increase","group_id":1,"user_id":2}"#);
-        assert!(matches!(inbound, Inbound::Event { ref self_id, .. } if self_id == "10001"));
+        assert!(matches!(&inbound, Inbound::Event(e) if e.self_id() == "10001"));
     }
 
     #[test]
     fn heartbeats_announce_the_interval_and_are_not_counted() {
         let (inbound, link) =
             read(r#"{"post_type":"meta_event","meta_event_type":"heartbeat","self_id":42,"interval":5000,"time":1}"#);
-        assert!(matches!(inbound, Inbound::Event { .. }));
+        assert!(matches!(inbound, Inbound::Event(_)));
         assert_eq!(link.heartbeat, Some(Duration::from_millis(5000)));
         assert_eq!(link.events, 0);
     }
@@ -188,8 +178,8 @@ mod tests {
     fn a_field_of_an_unexpected_type_becomes_a_raw_event() {
         let (inbound, link) =
             read(r#"{"post_type":"message","message_type":"group","self_id":42,"message":{"oops":1}}"#);
-        let Inbound::Event { self_id, event: Event::Notice(n) } = inbound else { panic!("not a raw event") };
-        assert_eq!(self_id, "42");
+        let Inbound::Event(Event::Notice(n)) = inbound else { panic!("not a raw event") };
+        assert_eq!(n.self_id, "42");
         assert!(matches!(&n.kind, Notice::Raw(r) if r.kind == "message/group"), "{:?}", n.kind);
         assert_eq!(link.events, 1);
     }

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod cq;
 pub mod event;
 pub mod frame;
+pub mod handshake;
 pub mod id;
 pub mod inbound;
 pub mod inspect;

@@ -258,27 +258,30 @@ impl ReadState {
                 }
                 None => unmatched_response(&r, &self.inbound),
             },
-            Inbound::Event { self_id, event } => self.deliver(&self_id, event).await,
+            Inbound::Event(event) => self.deliver(event).await,
             Inbound::Ignored(_) => {}
         }
     }
 
-    async fn deliver(&mut self, self_id: &str, event: Event) {
-        let self_id =
-            if self_id.is_empty() { self.link.known_self_id().unwrap_or("").to_owned() } else { self_id.to_owned() };
-        if !self.link.learn_self_id(&self_id) {
-            tracing::warn!(
-                target: "qqbot::onebot", link = %self.link.label(),
-                "an event for account {self_id} arrived on the link of account {}; handled as {self_id}",
-                self.link.known_self_id().unwrap_or("?")
-            );
-        }
-        let bot = match &self.cached {
-            Some((id, bot)) if *id == self_id => bot.clone(),
-            _ => {
-                let bot = self.bots.over_ws(&self_id, &self.link);
-                self.cached = Some((self_id, bot.clone()));
-                bot
+    /// Hands `event` to its account's bot. The account is the event's own (the decoder already fell back on the
+    /// one the link knows), read in place: no allocation per event once the bot is cached.
+    async fn deliver(&mut self, event: Event) {
+        let bot = {
+            let self_id = event.self_id();
+            if !self.link.learn_self_id(self_id) {
+                tracing::warn!(
+                    target: "qqbot::onebot", link = %self.link.label(),
+                    "an event for account {self_id} arrived on the link of account {}; handled as {self_id}",
+                    self.link.known_self_id().unwrap_or("?")
+                );
+            }
+            match &self.cached {
+                Some((id, bot)) if id == self_id => bot.clone(),
+                _ => {
+                    let bot = self.bots.over_ws(self_id, &self.link);
+                    self.cached = Some((self_id.to_owned(), bot.clone()));
+                    bot
+                }
             }
         };
         self.delivery.deliver(bot, event).await;
@@ -292,6 +295,6 @@ impl ReadState {
             self_id.clone(),
             Notice::Disconnected(crate::event::Disconnected { reason: ended.to_string() }),
         ));
-        self.deliver(&self_id, event).await;
+        self.deliver(event).await;
     }
 }

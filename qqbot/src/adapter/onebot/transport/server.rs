@@ -17,10 +17,10 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
-use super::super::protocol::auth::{Auth, Signature, check_signature, check_token};
+use super::super::protocol::auth::{Signature, check_signature};
+use super::super::protocol::handshake::{Handshake, read_handshake};
 use super::super::protocol::id::LargeIds;
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
@@ -187,30 +187,18 @@ fn reverse(
     peer: SocketAddr,
     mut req: Request<Incoming>,
 ) -> Response<Body> {
-    let headers = req.headers();
-    match check_token(route.token.as_deref(), header_str(headers, "authorization"), req.uri().query()) {
-        Auth::Ok => {}
-        Auth::Missing => {
-            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: no access token given");
-            return text_response(StatusCode::UNAUTHORIZED, "access token required");
+    let Handshake { self_id, role, accept } = match read_handshake(
+        route.token.as_deref(),
+        req.headers(),
+        req.uri().query(),
+    ) {
+        Ok(h) => h,
+        Err(refusal) => {
+            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: {}", refusal.reason());
+            return text_response(refusal.status(), refusal.body());
         }
-        Auth::Wrong => {
-            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: wrong access token");
-            return text_response(StatusCode::FORBIDDEN, "wrong access token");
-        }
-    }
-    let Some(self_id) = header_str(headers, "x-self-id").map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
-    else {
-        tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: no X-Self-ID header");
-        return text_response(StatusCode::BAD_REQUEST, "X-Self-ID header required");
     };
-    let is_upgrade = header_str(headers, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
-    let Some(key) = headers.get("sec-websocket-key").filter(|_| is_upgrade) else {
-        tracing::warn!(target: "qqbot::onebot", "refused a request from {peer} to the reverse WebSocket path: not a WebSocket upgrade");
-        return text_response(StatusCode::BAD_REQUEST, "expected a WebSocket upgrade");
-    };
-    let accept = derive_accept_key(key.as_bytes());
-    let role = Role::parse(header_str(headers, "x-client-role").or(suffix_role));
+    let role = Role::parse(role.as_deref().or(suffix_role));
     let on_upgrade = hyper::upgrade::on(&mut req);
     let link = {
         let mut links = match shared.links.lock() {
@@ -291,7 +279,7 @@ async fn post(shared: Arc<Shared>, route: PostRoute, peer: SocketAddr, req: Requ
     let text = String::from_utf8_lossy(&body);
     let mut link = LinkState::new(format!("HTTP POST from {peer}"));
     let (self_id, event) = match read_frame(&text, header_self_id.as_deref(), &mut link) {
-        Inbound::Event { self_id, event } => (self_id, event),
+        Inbound::Event(event) => (event.self_id().to_owned(), event),
         Inbound::Response(_) => {
             tracing::warn!(target: "qqbot::onebot", "ignored an HTTP POST body from {peer} that is an action response, not an event");
             return text_response(StatusCode::BAD_REQUEST, "not a OneBot event");
