@@ -38,11 +38,13 @@ pub use protocol::segment::{WireMessage, WireSegment, message_to_value, segment_
 pub use transport::link::WsLink;
 pub use transport::server_process::ServerControl;
 
-/// Internals the repository's benchmarks and tests measure and compare (the frame policy every transport applies,
-/// the request encoder, the HTTP action client). Not part of the API: they change without notice.
+/// Internals the repository's benchmarks, fuzz targets and tests measure and compare (the frame policy every
+/// transport applies, the reverse-WebSocket handshake, the request encoder, the HTTP action client). Not part of
+/// the API: they change without notice.
 #[doc(hidden)]
 pub mod __bench {
     pub use super::protocol::frame::encode_request;
+    pub use super::protocol::handshake::{Handshake, Refusal, read_handshake};
     pub use super::protocol::inbound::{Inbound, LinkState, read_frame};
     pub use super::protocol::send::SendRequest;
     pub use super::transport::http_call::HttpApiClient;
