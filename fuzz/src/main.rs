@@ -1,5 +1,6 @@
 //! `cargo run -p qqbot-fuzz --release -- fuzz <target|all> [--runs N] [--seed S] [--time-limit-ms MS]`
 //! `cargo run -p qqbot-fuzz --release -- repro <target> <file>`
+//! `cargo run -p qqbot-fuzz --release -- seeds <target> <dir>`
 //!
 //! Runs the structure-aware mutational fuzzer on one target or all of them and prints, per target, inputs run,
 //! inputs per second, panics, the slowest input and the peak memory of the process. Exits non-zero on a panic.
@@ -14,7 +15,7 @@ fn usage() -> ExitCode {
     let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
     eprintln!(
         "usage: qqbot-fuzz fuzz <target|all> [--runs N] [--seed S] [--time-limit-ms MS] [--artifacts DIR]\n       \
-         qqbot-fuzz repro <target> <file>\ntargets: {}",
+         qqbot-fuzz repro <target> <file>\n       qqbot-fuzz seeds <target> <dir>   (a starting corpus for libFuzzer)\ntargets: {}",
         names.join(", ")
     );
     ExitCode::from(2)
@@ -30,6 +31,28 @@ fn peak_rss_kib() -> Option<u64> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("seeds") => {
+            let (Some(target), Some(dir)) = (args.get(1).and_then(|t| Target::parse(t)), args.get(2)) else {
+                return usage();
+            };
+            let seeds = qqbot_fuzz::seeds::for_target(target);
+            let written = std::fs::create_dir_all(dir).and_then(|()| {
+                seeds
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, s)| std::fs::write(PathBuf::from(dir).join(format!("seed-{i:04}")), s))
+            });
+            match written {
+                Ok(()) => {
+                    println!("{target}: {} seeds written to {dir}", seeds.len());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cannot write the seeds to {dir}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("repro") => {
             let (Some(target), Some(file)) = (args.get(1).and_then(|t| Target::parse(t)), args.get(2)) else {
                 return usage();
