@@ -15,7 +15,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::bot_command::{BotCommand, EventHandler, WordMatch};
 use super::conversation::Offer;
@@ -107,26 +107,47 @@ impl Dispatcher {
     /// Hands an event over for handling. Waits while `max_in_flight` events are being handled (back-pressure),
     /// then returns at once; the handlers run in their own task.
     pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
+        self.dispatch_in_lane(None, bot, event).await
+    }
+
+    /// [`Dispatcher::dispatch`], holding `lane` (a connection's share of the in-flight events) until the event's
+    /// handling ends.
+    pub(crate) async fn dispatch_in_lane(
+        self: &Arc<Self>,
+        lane: Option<OwnedSemaphorePermit>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> DispatchHandle {
         let Ok(permit) = self.permits.clone().acquire_owned().await else {
             let settle = Arc::new(Settle::default());
             settle.fire();
             return DispatchHandle { settle };
         };
-        self.spawn_handling(permit, bot, event)
+        self.spawn_handling((permit, lane), bot, event)
     }
 
     /// Hands an event over only if that needs no waiting (fewer than `max_in_flight` events in flight); gives it
     /// back otherwise (boxed: the busy path is the rare one), so the caller can queue it.
     pub fn try_dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> Result<DispatchHandle, Box<Busy>> {
+        self.try_dispatch_in_lane(None, bot, event)
+    }
+
+    /// [`Dispatcher::try_dispatch`], holding `lane` until the event's handling ends.
+    pub(crate) fn try_dispatch_in_lane(
+        self: &Arc<Self>,
+        lane: Option<OwnedSemaphorePermit>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> Result<DispatchHandle, Box<Busy>> {
         match self.permits.clone().try_acquire_owned() {
-            Ok(permit) => Ok(self.spawn_handling(permit, bot, event)),
+            Ok(permit) => Ok(self.spawn_handling((permit, lane), bot, event)),
             Err(_) => Err(Box::new(Busy { bot, event })),
         }
     }
 
     fn spawn_handling(
         self: &Arc<Self>,
-        permit: tokio::sync::OwnedSemaphorePermit,
+        permit: (OwnedSemaphorePermit, Option<OwnedSemaphorePermit>),
         bot: Arc<dyn Bot>,
         event: Event,
     ) -> DispatchHandle {

@@ -153,12 +153,12 @@ impl Adapter for OneBotAdapter {
         Box::pin(async move {
             let this = *self;
             let bots = Arc::new(BotRegistry::default());
-            let delivery = Delivery::spawn(sink.clone(), DELIVERY_QUEUE);
             let mut tasks = tokio::task::JoinSet::new();
             for (fwd, self_id) in this.forwards {
                 let link = WsLink::new(forward::loggable(&fwd.uri).to_owned(), self_id, this.timeout, this.large_ids);
-                let (bots, delivery, sink, server) =
-                    (bots.clone(), delivery.clone(), sink.clone(), this.server.clone());
+                // One delivery (queue and lane) per link: a stuck account never holds up another.
+                let delivery = Delivery::spawn(sink.clone(), DELIVERY_QUEUE);
+                let (bots, sink, server) = (bots.clone(), sink.clone(), this.server.clone());
                 tasks.spawn(forward::run(fwd, link, bots, delivery, sink, server));
             }
             for l in this.listeners {
@@ -167,7 +167,7 @@ impl Adapter for OneBotAdapter {
                     reverse: l.reverse,
                     post: l.post,
                     bots: bots.clone(),
-                    delivery: delivery.clone(),
+                    delivery_queue: DELIVERY_QUEUE,
                     sink: sink.clone(),
                     conn: this.conn.clone(),
                     max_frame: this.max_frame,
@@ -179,7 +179,6 @@ impl Adapter for OneBotAdapter {
                     server.run().await.map_err(|source| Error::adapter(OneBotError::Listen { addr, source }))
                 });
             }
-            drop(delivery);
             let mut first_error = None;
             while let Some(joined) = tasks.join_next().await {
                 match joined {

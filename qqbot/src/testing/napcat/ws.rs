@@ -124,7 +124,7 @@ where
     let mut ws = ws;
     loop {
         tokio::select! {
-            frame = ws.next() => match frame {
+            frame = ws.next(), if !shared.deaf.load(Ordering::Relaxed) => match frame {
                 Some(Ok(Message::Text(text))) => on_action(&shared, text.as_str(), &tx),
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => {}

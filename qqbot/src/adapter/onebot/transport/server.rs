@@ -59,7 +59,8 @@ pub(crate) struct Server {
     pub(crate) reverse: Vec<ReverseRoute>,
     pub(crate) post: Vec<PostRoute>,
     pub(crate) bots: Arc<dyn Accounts>,
-    pub(crate) delivery: Delivery,
+    /// The capacity of each account's delivery queue.
+    pub(crate) delivery_queue: usize,
     pub(crate) sink: EventSink,
     pub(crate) conn: ConnOptions,
     pub(crate) max_frame: usize,
@@ -71,9 +72,11 @@ struct Shared {
     addr: SocketAddr,
     reverse: Vec<ReverseRoute>,
     post: Vec<PostRoute>,
-    links: Mutex<HashMap<String, Arc<WsLink>>>,
+    /// Per account: its link, and its delivery (queue and lane), kept across reconnections so events stay in
+    /// order and one account's backlog never holds up another's.
+    links: Mutex<HashMap<String, (Arc<WsLink>, Delivery)>>,
     bots: Arc<dyn Accounts>,
-    delivery: Delivery,
+    delivery_queue: usize,
     sink: EventSink,
     conn: ConnOptions,
     max_frame: usize,
@@ -95,7 +98,7 @@ impl Server {
             post: self.post,
             links: Mutex::new(HashMap::new()),
             bots: self.bots,
-            delivery: self.delivery,
+            delivery_queue: self.delivery_queue,
             sink: self.sink.clone(),
             conn: self.conn,
             max_frame: self.max_frame,
@@ -200,7 +203,7 @@ fn reverse(
     };
     let role = Role::parse(role.as_deref().or(suffix_role));
     let on_upgrade = hyper::upgrade::on(&mut req);
-    let link = {
+    let (link, delivery) = {
         let mut links = match shared.links.lock() {
             Ok(l) => l,
             Err(poisoned) => poisoned.into_inner(),
@@ -209,7 +212,8 @@ fn reverse(
             .entry(self_id.clone())
             .or_insert_with(|| {
                 let label = format!("reverse {}:{self_id}", shared.addr);
-                WsLink::new(label, Some(self_id.clone()), shared.timeout, shared.large_ids)
+                let link = WsLink::new(label, Some(self_id.clone()), shared.timeout, shared.large_ids);
+                (link, Delivery::spawn(shared.sink.clone(), shared.delivery_queue))
             })
             .clone()
     };
@@ -224,16 +228,9 @@ fn reverse(
         let config = crate::adapter::websocket::config(shared.max_frame);
         let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
         tracing::info!(target: "qqbot::onebot", "account {self_id} connected over reverse WebSocket from {peer} ({role:?})");
-        let (ended, _) = connection::run(
-            ws,
-            role,
-            link,
-            shared.bots.clone(),
-            shared.delivery.clone(),
-            shared.sink.clone(),
-            shared.conn.clone(),
-        )
-        .await;
+        let (ended, _) =
+            connection::run(ws, role, link, shared.bots.clone(), delivery, shared.sink.clone(), shared.conn.clone())
+                .await;
         // A normal close is routine (a host restarting 1 000 accounts must not print 1 000 warnings).
         if ended.is_routine() {
             tracing::info!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
