@@ -26,10 +26,11 @@ use super::help::{help_command, help_for, usable};
 use super::matcher::Matcher;
 use super::reply::HandlerOutput;
 use super::suggest::closest;
+use super::text::CommandText;
 use crate::api::Bot;
 use crate::event::{Event, Sender};
 use crate::i18n::Text;
-use crate::message::{Message, Segment};
+use crate::message::Message;
 
 /// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
 pub struct Dispatcher {
@@ -184,13 +185,9 @@ impl Dispatcher {
                 return;
             }
         };
-        let (text, treated, mut sender) = match &event {
-            Event::Message(m) => {
-                let text = command_text(&m.message);
-                let treated = treat(&text, &m.self_id);
-                (text, treated, m.sender.clone())
-            }
-            Event::Notice(n) => (String::new(), String::new(), Sender::new(n.user_id().unwrap_or_default())),
+        let (command_text, mut sender) = match &event {
+            Event::Message(m) => (CommandText::of(&m.message, &m.self_id), m.sender.clone()),
+            Event::Notice(n) => (CommandText::of(&Message::new(), ""), Sender::new(n.user_id().unwrap_or_default())),
         };
         // An adapter may already have said so (the console's `:su`); the configured list adds to that.
         sender.is_superuser |= self.app.superusers.contains(&sender.user_id);
@@ -198,8 +195,7 @@ impl Dispatcher {
         let shared = Arc::new(Shared {
             event,
             bot,
-            text,
-            treated,
+            command_text,
             sender,
             app: self.app.clone(),
             settle,
@@ -235,11 +231,11 @@ impl Dispatcher {
         // Addressed to the bot: a leading `/`, or a mention of the bot (an implicit one in private chats does not
         // count, or every chat line there would be taken for a mistyped command).
         let command_like =
-            shared.text.trim_start().starts_with(['/', '／']) || msg.message.mentions().any(|id| id == msg.self_id);
+            shared.text().trim_start().starts_with(['/', '／']) || msg.message.mentions().any(|id| id == msg.self_id);
         let mut ran = false;
         let mut any_candidate = false;
         let mut skipped: Option<(Ctx, Arc<BotCommand>, CommandError)> = None;
-        for cand in self.matcher.candidates(&shared.treated, &self.commands) {
+        for cand in self.matcher.candidates(shared.treated(), &self.commands) {
             any_candidate = true;
             let cmd = &self.commands[cand.cmd as usize];
             let hit = Hit { command: cmd.clone(), args_start: cand.args_start, captures: cand.captures };
@@ -332,7 +328,7 @@ impl Dispatcher {
         // In a private chat every line is said to the bot, so `帮助` alone asks for help there; a suggestion still
         // needs a `/` or a mention, or every chat line would be taken for a mistyped command.
         let help = if command_like || msg.scene.is_private() {
-            self.builtin_help(&shared.treated, msg.scene, shared.sender.is_admin())
+            self.builtin_help(shared.treated(), msg.scene, shared.sender.is_admin())
         } else {
             None
         };
@@ -362,7 +358,7 @@ impl Dispatcher {
 
     /// "Did you mean": the closest command word usable here, for a command-like message that matched nothing.
     async fn suggest(&self, ctx: &Ctx, scene: crate::event::Scene) {
-        let Some(typed) = ctx.shared.treated.split_whitespace().next() else { return };
+        let Some(typed) = ctx.shared.treated().split_whitespace().next() else { return };
         let is_admin = ctx.shared.sender.is_admin();
         let words = self
             .commands
@@ -451,52 +447,6 @@ fn log_error(err: &CommandError, cmd: Option<&BotCommand>) {
     }
 }
 
-/// The message as command text: text segments, mentions as `<@id>`; other segments left out.
-pub(crate) fn command_text(message: &Message) -> String {
-    if let [Segment::Text(t)] = message.segments() {
-        return t.clone();
-    }
-    let mut out = String::new();
-    for seg in message.segments() {
-        match seg {
-            Segment::Text(t) => out.push_str(t),
-            Segment::At(id) => {
-                out.push_str("<@");
-                out.push_str(id);
-                out.push_str("> ");
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// qg_botsdk's `treated_msg`: the bot's mentions removed, whitespace trimmed, one leading `/` removed.
-pub(crate) fn treat(text: &str, self_id: &str) -> String {
-    let strip_slash = |t: &str| -> String {
-        let t = t.trim();
-        t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t).to_owned()
-    };
-    if self_id.is_empty() || !text.contains("<@") {
-        return strip_slash(text);
-    }
-    let mut without = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("<@") {
-        without.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
-        match crate::message::parse_mention(tail) {
-            Some((id, len)) if id == self_id => rest = &tail[len..],
-            _ => {
-                without.push_str("<@");
-                rest = &tail[2..];
-            }
-        }
-    }
-    without.push_str(rest);
-    strip_slash(&without)
-}
-
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         (*s).to_owned()
@@ -504,26 +454,5 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "(non-string panic payload)".to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn treat_removes_bot_mentions_and_one_slash() {
-        assert_eq!(treat("<@!10> /echo hi", "10"), "echo hi");
-        assert_eq!(treat("<@10>  你好", "10"), "你好");
-        assert_eq!(treat("<@11> /x", "10"), "<@11> /x");
-        assert_eq!(treat(" //x ", "10"), "/x");
-        assert_eq!(treat("／帮助", "10"), "帮助");
-        assert_eq!(treat("<@", "10"), "<@");
-    }
-
-    #[test]
-    fn command_text_writes_mentions() {
-        let m = Message::new().at("10").text("/ban ").at("42").text(" 10");
-        assert_eq!(command_text(&m), "<@10> /ban <@42>  10");
     }
 }

@@ -15,6 +15,7 @@ mod help;
 mod matcher;
 mod reply;
 mod suggest;
+mod text;
 mod trigger_regex;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};

@@ -12,8 +12,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Message as WsMessage, Utf8Bytes};
 
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
 use super::Accounts;
@@ -150,16 +150,18 @@ where
                 match frame {
                     None => break Ended::Closed { why: "end of stream".into(), normal: false },
                     Some(Err(e)) => break Ended::Failed(e.to_string()),
-                    Some(Ok(WsMessage::Text(text))) => state.on_text(text.as_str(), &mut pending).await,
-                    Some(Ok(WsMessage::Binary(bytes))) => match std::str::from_utf8(&bytes) {
-                        Ok(text) => state.on_text(text, &mut pending).await,
-                        Err(_) => tracing::warn!(
-                            target: "qqbot::onebot",
-                            link = %link.label(),
-                            "ignored a binary frame of {} bytes that is not UTF-8 text",
-                            bytes.len()
-                        ),
-                    },
+                    Some(Ok(WsMessage::Text(text))) => state.on_text(text, &mut pending).await,
+                    Some(Ok(WsMessage::Binary(bytes))) => {
+                        let len = bytes.len();
+                        match Utf8Bytes::try_from(bytes) {
+                            Ok(text) => state.on_text(text, &mut pending).await,
+                            Err(_) => tracing::warn!(
+                                target: "qqbot::onebot",
+                                link = %link.label(),
+                                "ignored a binary frame of {len} bytes that is not UTF-8 text"
+                            ),
+                        }
+                    }
                     Some(Ok(WsMessage::Close(frame))) => {
                         // An orderly close handshake: without a code, or with 1000/1001.
                         let normal = frame.as_ref().is_none_or(|f| matches!(f.code, CloseCode::Normal | CloseCode::Away));
@@ -250,8 +252,12 @@ struct ReadState {
 }
 
 impl ReadState {
-    async fn on_text(&mut self, text: &str, pending: &mut HashMap<u64, Pending>) {
-        match read_frame(text, self.link.known_self_id(), &mut self.inbound) {
+    /// Reads one frame. The frame is dropped as soon as it is decoded, before its event is handled, so a large
+    /// message is not held twice while its handler runs.
+    async fn on_text(&mut self, text: Utf8Bytes, pending: &mut HashMap<u64, Pending>) {
+        let inbound = read_frame(text.as_str(), self.link.known_self_id(), &mut self.inbound);
+        drop(text);
+        match inbound {
             Inbound::Response(r) => match r.echo_id().and_then(|e| pending.remove(&e)) {
                 Some(p) => {
                     let _ = p.reply.send(Reply::Response(r));

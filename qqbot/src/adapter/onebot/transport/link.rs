@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
-use super::super::protocol::frame::{ActionResponse, encode_request};
+use super::super::protocol::frame::{ActionResponse, encode_request_sized};
 use super::super::protocol::id::{LargeIds, with_large_ids};
 use crate::error::{Error, Result};
 use crate::event::Platform;
@@ -141,11 +141,33 @@ impl WsLink {
         params: &P,
         timeout: Duration,
     ) -> Result<serde_json::Value> {
-        let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
-        let frame = with_large_ids(self.large_ids, || encode_request(action, params, echo))
-            .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
+        let (echo, frame) = self.encode(action, params)?;
         let response = self.send_frame(action, echo, frame, timeout).await?;
         response.into_result(action)
+    }
+
+    /// The frame of a call, with its `echo`: for a caller that wants to drop what it encoded from (a long message)
+    /// before the call is under way ([`WsLink::call_encoded`]).
+    pub(crate) fn encode<P: Serialize + ?Sized>(&self, action: &str, params: &P) -> Result<(u64, String)> {
+        self.encode_sized(action, params, 128)
+    }
+
+    /// [`WsLink::encode`] into a buffer of `capacity` bytes to start with.
+    pub(crate) fn encode_sized<P: Serialize + ?Sized>(
+        &self,
+        action: &str,
+        params: &P,
+        capacity: usize,
+    ) -> Result<(u64, String)> {
+        let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
+        let frame = with_large_ids(self.large_ids, || encode_request_sized(action, params, echo, capacity))
+            .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
+        Ok((echo, frame))
+    }
+
+    /// Performs a call [`WsLink::encode`] encoded, with the link's timeout.
+    pub(crate) async fn call_encoded(&self, action: &str, (echo, frame): (u64, String)) -> Result<serde_json::Value> {
+        self.send_frame(action, echo, frame, self.timeout).await?.into_result(action)
     }
 
     async fn send_frame(
