@@ -3,49 +3,24 @@
 
 mod onebot_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use onebot_support::{WAIT, app, config, start};
+use onebot_support::{LogCapture, WAIT, app, config, start};
 use qqbot::adapter::onebot::OneBotAdapter;
 use qqbot::testing::napcat::{DropKind, FakeNapCat, Options};
 
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    fn count(&self, level: &str, needle: &str) -> usize {
-        let text = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
-        text.lines().filter(|l| l.contains(level) && l.contains(needle)).count()
-    }
-}
-
 /// Waits (bounded) until `n` lines of `level` mention `needle`.
-async fn wait_lines(log: &Log, level: &str, needle: &str, n: usize) -> usize {
+async fn wait_lines(log: &LogCapture, level: &str, needle: &str, n: usize) -> usize {
     for _ in 0..200 {
-        if log.count(level, needle) >= n {
+        if log.count(&[level, needle]) >= n {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    log.count(level, needle)
+    log.count(&[level, needle])
 }
 
 #[tokio::test]
 async fn normal_closes_of_many_accounts_are_info_and_a_reset_is_one_warning() {
-    let log = Log::default();
-    let writer = log.clone();
-    tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).try_init().unwrap();
+    let log = LogCapture::install();
 
     let adapter = OneBotAdapter::new(config("[onebot]\nlisten = \"127.0.0.1:0\"")).unwrap();
     let url = format!("ws://{}/onebot/v11/ws", adapter.listen_addrs()[0]);
