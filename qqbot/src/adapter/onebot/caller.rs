@@ -25,6 +25,6 @@ pub trait ActionCaller: Send + Sync + 'static {
 
     /// How this caller's implementation wants ids beyond ±2⁵³ (`[onebot] large_ids`).
     fn large_ids(&self) -> LargeIds {
-        LargeIds::String
+        LargeIds::Quoted
     }
 }

@@ -241,20 +241,23 @@ pub(crate) const JS_SAFE_INTEGER: i64 = (1 << 53) - 1;
 /// How ids beyond ±2⁵³ leave (`[onebot] large_ids`): as strings (the default, right for NapCat and LLOneBot,
 /// which parse JSON in JavaScript) or as JSON numbers, for an implementation that wants numbers and reads 64-bit
 /// integers exactly (Lagrange, go-cqhttp).
+// The variants are not called `String` and `Number`: a public variant named `String` makes rustc write
+// `std::string::String` instead of `String` in the diagnostics of every crate that uses qqbot.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum LargeIds {
-    /// Ids beyond ±2⁵³ are sent as strings with every digit.
+    /// `"string"`: ids beyond ±2⁵³ are sent as strings with every digit.
     #[default]
-    String,
-    /// Every canonical decimal id is sent as a JSON number.
-    Number,
+    #[serde(rename = "string")]
+    Quoted,
+    /// `"number"`: every canonical decimal id is sent as a JSON number.
+    #[serde(rename = "number")]
+    Bare,
 }
 
 thread_local! {
     // Set only for the duration of one synchronous encode (`with_large_ids`), so it never leaks across tasks.
-    static LARGE_IDS: std::cell::Cell<LargeIds> = const { std::cell::Cell::new(LargeIds::String) };
+    static LARGE_IDS: std::cell::Cell<LargeIds> = const { std::cell::Cell::new(LargeIds::Quoted) };
 }
 
 /// Runs `encode` with `policy` applied to every id [`serialize_id`] writes. Encoding is synchronous, so the
@@ -271,7 +274,7 @@ pub(crate) fn with_large_ids<R>(policy: LargeIds, encode: impl FnOnce() -> R) ->
 /// ids as strings; beyond ±2⁵³ numbers are written only when the link's [`LargeIds`] policy says so.
 pub(crate) fn serialize_id<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
     match canonical_i64(text) {
-        Some(n) if is_js_safe(n) || LARGE_IDS.with(|c| c.get()) == LargeIds::Number => s.serialize_i64(n),
+        Some(n) if is_js_safe(n) || LARGE_IDS.with(|c| c.get()) == LargeIds::Bare => s.serialize_i64(n),
         _ => s.serialize_str(text),
     }
 }

@@ -36,11 +36,12 @@ const MIB: u64 = 1 << 20;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_16_mib_frame_costs_at_most_three_times_its_size() {
     let napcat = FakeNapCat::forward(Options::default()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = std::env::temp_dir().join(format!("qqbot-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_echo-bot"))
         .env("QQBOT_ONEBOT_URI", napcat.ws_url())
         .env("RUST_LOG", "error")
-        .current_dir(dir.path())
+        .current_dir(&dir)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -75,5 +76,6 @@ async fn a_16_mib_frame_costs_at_most_three_times_its_size() {
         peak as f64 / MIB as f64,
         growth as f64 / size as f64
     );
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(growth <= 3 * size as u64, "peak grew by {:.2}× the frame's size", growth as f64 / size as f64);
 }
