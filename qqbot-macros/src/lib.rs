@@ -7,6 +7,7 @@
 mod attr;
 mod handler;
 mod scenes;
+mod time;
 
 use proc_macro::TokenStream;
 use syn::ItemFn;

@@ -14,6 +14,7 @@ use crate::command::{
     dispatch_order,
 };
 use crate::config::Config;
+use crate::session::{Clock, SessionManager, TokioClock};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 
@@ -32,6 +33,7 @@ pub struct App {
     adapters: Vec<Box<dyn Adapter>>,
     states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     on_error: Option<OnError>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl std::fmt::Debug for App {
@@ -62,6 +64,7 @@ impl App {
             adapters: Vec::new(),
             states: HashMap::new(),
             on_error: None,
+            clock: None,
         }
     }
 
@@ -175,6 +178,14 @@ impl App {
         self
     }
 
+    /// Sets the clock that times cooldowns, rate limits, scheduled jobs and outbound pacing. The default, a
+    /// [`TokioClock`] showing the system time, moves with tokio's timer; a test starts its virtual day with
+    /// `App::empty().clock(Arc::new(TokioClock::starting_at(ms)))` and moves it with `tokio::time::advance`.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Builds the dispatcher: registered commands (ordered by source location) then added ones, in dispatch
     /// order. The returned sender starts shutdown.
     pub(crate) fn build(self) -> Result<Built> {
@@ -202,7 +213,11 @@ impl App {
                 format!("{} problem(s) must be fixed before the bot can start:{list}", unmet.len()),
             ));
         }
+        let clock = self.clock.unwrap_or_else(|| Arc::new(TokioClock::new()));
+        let sessions =
+            states.get(&TypeId::of::<SessionManager>()).and_then(|s| s.downcast_ref::<SessionManager>()).cloned();
         let state = Arc::new(AppState {
+            limits: crate::command::Limits::new(clock, sessions),
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
             commands: commands.clone(),

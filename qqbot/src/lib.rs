@@ -89,7 +89,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::command::{
-        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Ctx, EventHandler, EventParam,
+        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Cooldown, Ctx, EventHandler, EventParam, LimitScope, RateLimit,
         EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, RegexParam, Requirement,
         ShortCircuitOutput, SourceLocation, WordMatch,
     };
@@ -98,6 +98,7 @@ pub mod __private {
     pub use inventory;
     pub use regex::Regex;
     pub use std::sync::Arc;
+    pub use std::time::Duration;
 
     /// A regex the macro already validated, compiled when a message first needs it.
     pub fn regex(pattern: &str) -> crate::command::TriggerRegex {

@@ -28,6 +28,8 @@ pub(crate) struct AppState {
     pub(crate) help_words: Vec<String>,
     /// Whether a command-like message that matches no command gets a "did you mean".
     pub(crate) suggest: bool,
+    /// Cooldown and rate-limit state, and the app's clock.
+    pub(crate) limits: super::Limits,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the

@@ -62,3 +62,49 @@ impl Clock for ManualClock {
 pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
+
+/// Wall-clock time that moves with tokio's timer: the wall time when it was made, plus the tokio time elapsed
+/// since. In a bot that is the system clock; under a paused tokio clock (`#[tokio::test(start_paused = true)]`)
+/// it stands still until `tokio::time::advance` (or an idle runtime's auto-advance) moves it, so cooldowns,
+/// rate limits, scheduled jobs and outbound pacing — all timed by it — can be driven by one virtual clock.
+///
+/// ```
+/// use qqbot::session::{Clock, TokioClock};
+/// let clock = TokioClock::starting_at(1_000);
+/// assert!(clock.now_ms() >= 1_000);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct TokioClock {
+    wall_at_start_ms: u64,
+    start: tokio::time::Instant,
+}
+
+impl TokioClock {
+    /// A clock showing the system time now.
+    pub fn new() -> Self {
+        TokioClock::starting_at(SystemClock.now_ms())
+    }
+
+    /// A clock showing `wall_ms` (milliseconds since the Unix epoch) now: tests start their virtual day here.
+    pub fn starting_at(wall_ms: u64) -> Self {
+        TokioClock { wall_at_start_ms: wall_ms, start: tokio::time::Instant::now() }
+    }
+
+    /// The tokio instant at which this clock shows `wall_ms` (now, if that is in the past).
+    pub fn instant_at(&self, wall_ms: u64) -> tokio::time::Instant {
+        let now = self.now_ms();
+        tokio::time::Instant::now() + Duration::from_millis(wall_ms.saturating_sub(now))
+    }
+}
+
+impl Default for TokioClock {
+    fn default() -> Self {
+        TokioClock::new()
+    }
+}
+
+impl Clock for TokioClock {
+    fn now_ms(&self) -> u64 {
+        self.wall_at_start_ms.saturating_add(millis(self.start.elapsed()))
+    }
+}
