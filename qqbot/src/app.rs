@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::session::{Clock, SessionManager, TokioClock};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::job::{Job, JobEnv, JobRegistration};
 
 /// A bot application.
 ///
@@ -34,6 +35,7 @@ pub struct App {
     states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     on_error: Option<OnError>,
     clock: Option<Arc<dyn Clock>>,
+    jobs: Vec<Job>,
 }
 
 impl std::fmt::Debug for App {
@@ -65,6 +67,7 @@ impl App {
             states: HashMap::new(),
             on_error: None,
             clock: None,
+            jobs: Vec::new(),
         }
     }
 
@@ -95,6 +98,12 @@ impl App {
     /// Adds a command (built by hand, or `name::command()` for a `#[command] fn name`).
     pub fn command(mut self, command: BotCommand) -> Self {
         self.commands.push(command);
+        self
+    }
+
+    /// Adds a scheduled job (built by hand, or `name::job()` for a `#[job] fn name`).
+    pub fn job(mut self, job: Job) -> Self {
+        self.jobs.push(job);
         self
     }
 
@@ -200,6 +209,13 @@ impl App {
         let mut commands: Vec<Arc<BotCommand>> = registered.into_iter().chain(self.commands).map(Arc::new).collect();
         dispatch_order(&mut commands);
         handlers.extend(self.event_handlers);
+        let mut jobs: Vec<Job> = Vec::new();
+        if self.registered {
+            jobs.extend(inventory::iter::<JobRegistration>.into_iter().map(|r| (r.build)()));
+            jobs.sort_by_key(|j| j.location);
+        }
+        jobs.extend(self.jobs);
+        let tz = crate::job::timezone(&self.config.bot.timezone)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
         crate::session::install(&mut states, &self.config, &shutdown_rx)?;
@@ -216,8 +232,17 @@ impl App {
         let clock = self.clock.unwrap_or_else(|| Arc::new(TokioClock::new()));
         let sessions =
             states.get(&TypeId::of::<SessionManager>()).and_then(|s| s.downcast_ref::<SessionManager>()).cloned();
+        let accounts = Arc::new(crate::api::Accounts::default());
+        let job_env = Arc::new(JobEnv {
+            accounts: accounts.clone(),
+            clock: clock.clone(),
+            tz,
+            states: states.clone(),
+            outbound: Arc::new(|bot| bot),
+        });
         let state = Arc::new(AppState {
             limits: crate::command::Limits::new(clock, sessions),
+            accounts,
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
             commands: commands.clone(),
@@ -239,15 +264,17 @@ impl App {
             Error::config("commands", format!("the words that match anywhere do not build an index: {e}"))
         })?;
         let config = Arc::new(self.config);
+        let scheduler = Scheduler { jobs, env: job_env, shutdown: shutdown_rx.clone() };
         let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
-        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config })
+        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config, scheduler })
     }
 
     /// Runs every adapter until they finish or Ctrl-C, then shuts down gracefully: waiting conversations are
     /// cancelled and running handlers get up to 30 seconds to finish.
     pub async fn run(self) -> Result<()> {
         crate::logging::init();
-        let Built { sink, shutdown, mut adapters, config } = self.build()?;
+        let Built { sink, shutdown, mut adapters, config, scheduler } = self.build()?;
+        scheduler.start();
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
             tracing::debug!("no adapter configured: starting the console sandbox");
@@ -296,4 +323,26 @@ pub(crate) struct Built {
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) adapters: Vec<Box<dyn Adapter>>,
     pub(crate) config: Arc<Config>,
+    pub(crate) scheduler: Scheduler,
+}
+
+/// The app's jobs, ready to start.
+pub(crate) struct Scheduler {
+    jobs: Vec<Job>,
+    env: Arc<JobEnv>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Scheduler {
+    /// Starts the jobs (nothing when there are none); they stop at shutdown.
+    pub(crate) fn start(self) {
+        if !self.jobs.is_empty() {
+            crate::job::start(self.jobs, self.env, self.shutdown);
+        }
+    }
+
+    /// The accounts jobs send through.
+    pub(crate) fn accounts(&self) -> &Arc<crate::api::Accounts> {
+        &self.env.accounts
+    }
 }

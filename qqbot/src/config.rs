@@ -39,6 +39,8 @@ pub struct BotConfig {
     pub help: Vec<String>,
     /// Whether a message addressed to the bot that matches no command gets a "did you mean" reply.
     pub suggest: bool,
+    /// The time zone cron expressions of scheduled jobs are read in (an IANA name). Default `Asia/Shanghai`.
+    pub timezone: String,
 }
 
 impl Default for BotConfig {
@@ -50,6 +52,7 @@ impl Default for BotConfig {
             data_dir: PathBuf::from("data"),
             help: vec!["help".into(), "帮助".into()],
             suggest: true,
+            timezone: "Asia/Shanghai".into(),
         }
     }
 }

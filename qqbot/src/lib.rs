@@ -42,6 +42,7 @@ pub mod config;
 mod error;
 pub mod event;
 pub mod i18n;
+pub mod job;
 pub mod logging;
 pub mod message;
 pub mod retry;
@@ -64,6 +65,11 @@ pub use message::{Message, Segment, at};
 /// when the command fails). The doc comment becomes the help text. The function stays callable; the macro adds a module of
 /// the same name whose `command()` returns the [`BotCommand`], and registers it so [`App::new`] finds it.
 pub use qqbot_macros::command;
+/// Declares a scheduled job: `#[job(cron = "0 0 8 * * *")]` (six fields, seconds first, in `[bot] timezone`) or
+/// `#[job(every = "10m")]` on an `async fn(ctx: JobCtx)` returning `()` or `Result<(), E: Display>`; keys `name`,
+/// `plugin`. The expression or duration is checked at compile time. The macro adds `name::job()` returning the
+/// [`job::Job`], and registers it so [`App::new`] finds it.
+pub use qqbot_macros::job;
 /// Declares a handler of non-message events: its parameters say which events (`MemberJoined`, `Poked`,
 /// `FriendRequest`, `RawEvent` …) and which extractors (`Ctx`) it takes.
 pub use qqbot_macros::on_event;
@@ -80,9 +86,10 @@ pub mod prelude {
         Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,
         RawEvent, Role, Scene, Sender,
     };
+    pub use crate::job::{Job, JobCtx};
     pub use crate::message::{Message, Segment, at};
     pub use crate::session::{Scope, Session, SessionManager, SessionObject, SessionStatus};
-    pub use qqbot_macros::{command, on_event};
+    pub use qqbot_macros::{command, job, on_event};
 }
 
 /// Paths the macros' generated code names. Not public API.
@@ -94,6 +101,7 @@ pub mod __private {
         ShortCircuitOutput, SourceLocation, WordMatch,
     };
     pub use crate::event::Scene;
+    pub use crate::job::{IntoJobResult, Job, JobCtx, JobFuture, JobRegistration, Schedule};
     pub use futures_util::future::BoxFuture;
     pub use inventory;
     pub use regex::Regex;

@@ -3,6 +3,10 @@
 //! Each adapter implements [`Bot`] for its accounts; its full typed API (`OneBotApi`, `OfficialApi`) is reached
 //! through [`crate::Ctx`] accessors.
 
+mod accounts;
+
+pub use accounts::Accounts;
+
 use std::any::Any;
 use std::fmt;
 

@@ -30,6 +30,8 @@ pub(crate) struct AppState {
     pub(crate) suggest: bool,
     /// Cooldown and rate-limit state, and the app's clock.
     pub(crate) limits: super::Limits,
+    /// The connected accounts, kept up to date from the events (for jobs).
+    pub(crate) accounts: Arc<crate::api::Accounts>,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the
