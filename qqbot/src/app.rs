@@ -233,16 +233,19 @@ impl App {
         let sessions =
             states.get(&TypeId::of::<SessionManager>()).and_then(|s| s.downcast_ref::<SessionManager>()).cloned();
         let accounts = Arc::new(crate::api::Accounts::default());
+        let outbound = Arc::new(crate::api::Outbound::from_config(&self.config)?);
+        let job_outbound = outbound.clone();
         let job_env = Arc::new(JobEnv {
             accounts: accounts.clone(),
             clock: clock.clone(),
             tz,
             states: states.clone(),
-            outbound: Arc::new(|bot| bot),
+            outbound: Arc::new(move |bot| job_outbound.wrap(bot, None)),
         });
         let state = Arc::new(AppState {
             limits: crate::command::Limits::new(clock, sessions),
             accounts,
+            outbound,
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
             commands: commands.clone(),

@@ -4,8 +4,11 @@
 //! through [`crate::Ctx`] accessors.
 
 mod accounts;
+mod outbound;
 
 pub use accounts::Accounts;
+pub(crate) use outbound::Outbound;
+pub use outbound::{PASSIVE_REPLIES_PER_MESSAGE, PASSIVE_REPLY_WINDOW, SendRateConfig};
 
 use std::any::Any;
 use std::fmt;

@@ -32,6 +32,8 @@ pub(crate) struct AppState {
     pub(crate) limits: super::Limits,
     /// The connected accounts, kept up to date from the events (for jobs).
     pub(crate) accounts: Arc<crate::api::Accounts>,
+    /// Pacing and platform quotas around every account's sends.
+    pub(crate) outbound: Arc<crate::api::Outbound>,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the

@@ -155,6 +155,7 @@ impl Dispatcher {
 
     pub(crate) async fn handle(&self, bot: Arc<dyn Bot>, event: Event, settle: Option<Arc<Settle>>) {
         self.app.accounts.note(&bot, &event);
+        let bot = self.app.outbound.wrap(bot, Some(&event));
         // A message a waiting handler takes (`ctx.wait_reply`) goes to it alone; its handling lasts until that
         // handler settles again. Costs one atomic load when nobody waits.
         let event = match self.app.waiters.offer(event) {

@@ -86,6 +86,9 @@ impl IntentsSetting {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OfficialConfig {
+    /// `[official.send_rate]`: outbound pacing for this account, instead of `[bot.send_rate]` (read by the app's
+    /// outbound layer).
+    pub send_rate: Option<crate::api::SendRateConfig>,
     /// The bot's AppID.
     pub appid: String,
     /// The bot's AppSecret (also accepted as `client_secret`).
@@ -154,6 +157,7 @@ impl Default for OfficialConfig {
             auto_ack_interactions: true,
             resource: Some(ResourceServerOptions::default()),
             retry_config: None,
+            send_rate: None,
         }
     }
 }
