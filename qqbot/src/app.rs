@@ -36,6 +36,7 @@ pub struct App {
     on_error: Option<OnError>,
     clock: Option<Arc<dyn Clock>>,
     jobs: Vec<Job>,
+    api_hooks: crate::api::ApiHooks,
 }
 
 impl std::fmt::Debug for App {
@@ -68,6 +69,7 @@ impl App {
             on_error: None,
             clock: None,
             jobs: Vec::new(),
+            api_hooks: Default::default(),
         }
     }
 
@@ -104,6 +106,35 @@ impl App {
     /// Adds a scheduled job (built by hand, or `name::job()` for a `#[job] fn name`).
     pub fn job(mut self, job: Job) -> Self {
         self.jobs.push(job);
+        self
+    }
+
+    /// Adds a hook run before every outbound API call (NoneBot's `on_calling_api`): OneBot actions — sends,
+    /// replies, recalls and every typed API call — and official REST requests. Returning `Err(reason)` stops the
+    /// call, which then fails with [`Error::Refused`]. Hooks run in the order added; keep them quick (they run on
+    /// the calling task).
+    ///
+    /// ```
+    /// use qqbot::prelude::*;
+    /// let app = App::new().on_calling_api(|call: &qqbot::api::ApiCall| {
+    ///     if call.action == "set_group_whole_ban" { Err("not today".to_owned()) } else { Ok(()) }
+    /// });
+    /// ```
+    pub fn on_calling_api<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&crate::api::ApiCall) -> std::result::Result<(), String> + Send + Sync + 'static,
+    {
+        self.api_hooks.calling.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a hook run after every outbound API call, with its outcome (NoneBot's `on_called_api`); calls stopped
+    /// by [`App::on_calling_api`] included.
+    pub fn on_called_api<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&crate::api::ApiCall, &Result<serde_json::Value>) + Send + Sync + 'static,
+    {
+        self.api_hooks.called.push(Arc::new(hook));
         self
     }
 
@@ -246,6 +277,7 @@ impl App {
             limits: crate::command::Limits::new(clock, sessions),
             accounts,
             outbound,
+            api_hooks: Arc::new(self.api_hooks),
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
             commands: commands.clone(),

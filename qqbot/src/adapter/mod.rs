@@ -79,6 +79,11 @@ impl EventSink {
         self.dispatcher.idle().await
     }
 
+    /// The app's API-call hooks, for the adapter's one call function.
+    pub fn api_hooks(&self) -> Arc<crate::api::ApiHooks> {
+        self.dispatcher().app.api_hooks.clone()
+    }
+
     /// The dispatcher (its commands and event handlers tell the official adapter which intents to ask for).
     pub fn dispatcher(&self) -> &Arc<Dispatcher> {
         &self.dispatcher

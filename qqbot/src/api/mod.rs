@@ -4,9 +4,11 @@
 //! through [`crate::Ctx`] accessors.
 
 mod accounts;
+mod hooks;
 mod outbound;
 
 pub use accounts::Accounts;
+pub use hooks::{ApiCall, ApiHooks, CalledApiHook, CallingApiHook};
 pub(crate) use outbound::Outbound;
 pub use outbound::{PASSIVE_REPLIES_PER_MESSAGE, PASSIVE_REPLY_WINDOW, SendRateConfig};
 

@@ -34,6 +34,8 @@ pub(crate) struct AppState {
     pub(crate) accounts: Arc<crate::api::Accounts>,
     /// Pacing and platform quotas around every account's sends.
     pub(crate) outbound: Arc<crate::api::Outbound>,
+    /// Hooks around every outbound API call; the adapters take them from their `EventSink`.
+    pub(crate) api_hooks: Arc<crate::api::ApiHooks>,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the

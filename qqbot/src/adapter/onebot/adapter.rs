@@ -146,7 +146,7 @@ impl Adapter for OneBotAdapter {
     fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
             let this = *self;
-            let bots = Arc::new(BotRegistry::default());
+            let bots = Arc::new(BotRegistry::new(sink.api_hooks()));
             let delivery = Delivery::spawn(sink.clone(), DELIVERY_QUEUE);
             let mut tasks = tokio::task::JoinSet::new();
             for (fwd, self_id) in this.forwards {
