@@ -148,3 +148,31 @@ fn a_bad_cron_expression_built_by_hand_is_an_error() {
     let err = Job::cron("x", "0 0 25 * * *").expect_err("hour 25");
     assert!(err.to_string().contains("0 0 25 * * *"), "{err}");
 }
+
+// ---- the console sandbox's `:wait` -----------------------------------------------------------------------
+
+/// 签到
+#[command("签到", cooldown = "30s")]
+async fn sign_in() -> &'static str {
+    "签到成功"
+}
+
+#[job(every = "10m", name = "reminder")]
+async fn reminder(ctx: JobCtx) -> qqbot::Result<()> {
+    ctx.send(&Target::Group("20000".into()), "该喝水了").await.map(drop)
+}
+
+#[tokio::test]
+async fn the_console_wait_fast_forwards_cooldowns_and_jobs() {
+    use qqbot::adapter::console::{ConsoleAdapter, ConsoleConfig, ConsoleOutput};
+    let buffer = Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let output: ConsoleOutput = buffer.clone();
+    let script = "签到\n签到\n:wait 30s\n签到\n:wait 10m\n:wait 5s\n";
+    let console = ConsoleAdapter::new(ConsoleConfig::default())
+        .with_io(std::io::Cursor::new(script.as_bytes().to_vec()), output)
+        .interactive(false);
+    let app = App::empty().command(sign_in::command()).job(reminder::job()).adapter(console);
+    tokio::time::timeout(Duration::from_secs(10), app.run()).await.expect("exits at end of input").expect("runs");
+    let out = String::from_utf8(buffer.lock().expect("not poisoned").clone()).expect("utf-8");
+    assert_eq!(out, "签到成功\n冷却中，请 30 秒后再试\n签到成功\n该喝水了\n", "{out}");
+}

@@ -213,6 +213,11 @@ impl Limits {
         Limits { clock, local: Mutex::new(HashMap::new()), store }
     }
 
+    /// The app's clock.
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
     /// Counts one use of `cmd` by `sender` in `msg`'s conversation, or says why it may not run now.
     pub(crate) async fn check(&self, cmd: &BotCommand, sender: &Sender, msg: &MessageEvent) -> Result<(), CommandError> {
         let exempt = |e: bool| e && sender.is_superuser;

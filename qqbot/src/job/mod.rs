@@ -274,14 +274,26 @@ pub(crate) fn start(jobs: Vec<Job>, env: Arc<JobEnv>, shutdown: watch::Receiver<
             let mut after = start_ms;
             let name: Arc<str> = Arc::from(job.name.as_str());
             let plugin: Option<Arc<str>> = job.plugin.as_deref().map(Arc::from);
+            let mut skips = env.clock.skips();
             loop {
                 let Some(due) = job.schedule.next_after(after, start_ms, env.tz) else {
                     tracing::info!(job = %name, "the job's schedule never fires again");
                     return;
                 };
                 let wait = Duration::from_millis(due.saturating_sub(env.clock.now_ms()));
+                let skipped = async {
+                    let moved = match skips.as_mut() {
+                        Some(rx) => rx.changed().await.is_ok(),
+                        None => false,
+                    };
+                    if !moved {
+                        std::future::pending::<()>().await;
+                    }
+                };
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
+                    // The clock was moved forward (the console's `:wait`): look at the time again.
+                    _ = skipped => continue,
                     _ = shutdown.wait_for(|stop| *stop) => return,
                 }
                 after = due;

@@ -10,6 +10,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync + 'static {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
+
+    /// Moves the clock forward by `by`, if this clock can be moved (the console sandbox's `:wait 30s`);
+    /// returns whether it moved. The default cannot.
+    fn skip(&self, by: Duration) -> bool {
+        let _ = by;
+        false
+    }
+
+    /// A receiver that changes every time [`Clock::skip`] moves the clock, so whoever sleeps until a clock time
+    /// (the job scheduler) can wake up and look again; `None` for clocks that are never skipped.
+    fn skips(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
+        None
+    }
 }
 
 /// The system clock.
@@ -73,10 +86,15 @@ pub(crate) fn millis(d: Duration) -> u64 {
 /// let clock = TokioClock::starting_at(1_000);
 /// assert!(clock.now_ms() >= 1_000);
 /// ```
-#[derive(Debug, Clone, Copy)]
+///
+/// It can also be moved forward on its own ([`Clock::skip`]): the console sandbox's `:wait 30s` fast-forwards
+/// cooldowns and scheduled jobs that way, in a bot whose tokio clock runs in real time.
+#[derive(Debug, Clone)]
 pub struct TokioClock {
     wall_at_start_ms: u64,
     start: tokio::time::Instant,
+    /// Milliseconds skipped so far; a watch so sleepers notice.
+    skipped: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl TokioClock {
@@ -87,14 +105,13 @@ impl TokioClock {
 
     /// A clock showing `wall_ms` (milliseconds since the Unix epoch) now: tests start their virtual day here.
     pub fn starting_at(wall_ms: u64) -> Self {
-        TokioClock { wall_at_start_ms: wall_ms, start: tokio::time::Instant::now() }
+        TokioClock {
+            wall_at_start_ms: wall_ms,
+            start: tokio::time::Instant::now(),
+            skipped: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
+        }
     }
 
-    /// The tokio instant at which this clock shows `wall_ms` (now, if that is in the past).
-    pub fn instant_at(&self, wall_ms: u64) -> tokio::time::Instant {
-        let now = self.now_ms();
-        tokio::time::Instant::now() + Duration::from_millis(wall_ms.saturating_sub(now))
-    }
 }
 
 impl Default for TokioClock {
@@ -105,6 +122,15 @@ impl Default for TokioClock {
 
 impl Clock for TokioClock {
     fn now_ms(&self) -> u64 {
-        self.wall_at_start_ms.saturating_add(millis(self.start.elapsed()))
+        self.wall_at_start_ms.saturating_add(millis(self.start.elapsed())).saturating_add(*self.skipped.borrow())
+    }
+
+    fn skip(&self, by: Duration) -> bool {
+        self.skipped.send_modify(|ms| *ms = ms.saturating_add(millis(by)));
+        true
+    }
+
+    fn skips(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
+        Some(self.skipped.subscribe())
     }
 }
