@@ -75,7 +75,8 @@ impl Schedule {
             Schedule::Cron { cron, .. } => {
                 let now = tz.timestamp_millis_opt(i64::try_from(after_ms).ok()?).single()?;
                 let next = cron.find_next_occurrence(&now, false).ok()?;
-                u64::try_from(next.timestamp_millis()).ok()
+                // Cron works in whole seconds; the search keeps the start's fraction of a second, so drop it.
+                u64::try_from(next.timestamp()).ok()?.checked_mul(1000)
             }
         }
     }
@@ -340,7 +341,8 @@ mod tests {
         let shanghai = timezone("Asia/Shanghai").expect("known");
         assert_eq!(s.next_after(midnight_utc - 1, 0, shanghai), Some(midnight_utc));
         assert_eq!(s.next_after(midnight_utc, 0, shanghai), Some(midnight_utc + 86_400_000), "strictly after");
-        assert_eq!(s.next_after(midnight_utc - 1, 0, chrono_tz::UTC), Some(midnight_utc));
+        let eight_utc = midnight_utc + 8 * 3_600_000;
+        assert_eq!(s.next_after(midnight_utc - 1, 0, chrono_tz::UTC), Some(eight_utc));
         assert!(Schedule::cron("0 8 * * *").is_err(), "five fields");
         assert!(Schedule::cron("0 61 8 * * *").is_err());
         assert!(timezone("Mars/Olympus").is_err());
