@@ -292,7 +292,9 @@ impl CommandArgs {
             if let Some((key, span)) = stray.into_iter().flatten().next() {
                 return Err(syn::Error::new(
                     span,
-                    format!("`{key}` applies to a cooldown or rate limit: add `cooldown = \"30s\"` or `rate_limit = \"5/min\"`"),
+                    format!(
+                        "`{key}` applies to a cooldown or rate limit: add `cooldown = \"30s\"` or `rate_limit = \"5/min\"`"
+                    ),
                 ));
             }
         }

@@ -32,13 +32,19 @@ impl JobArgs {
     fn parse(tokens: TokenStream) -> syn::Result<Self> {
         let parser = syn::punctuated::Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated;
         let pairs = syn::parse::Parser::parse2(parser, tokens).map_err(|e| {
-            syn::Error::new(e.span(), "expected `key = value` pairs, such as `cron = \"0 0 8 * * *\"` or `every = \"10m\"`")
+            syn::Error::new(
+                e.span(),
+                "expected `key = value` pairs, such as `cron = \"0 0 8 * * *\"` or `every = \"10m\"`",
+            )
         })?;
         let mut args = JobArgs { when: None, name: None, plugin: None };
         let mut seen: Vec<String> = Vec::new();
         for pair in pairs {
             let Some(key) = pair.path.get_ident().cloned() else {
-                return Err(syn::Error::new(pair.path.span(), "expected a key such as `cron`, `every`, `name` or `plugin`"));
+                return Err(syn::Error::new(
+                    pair.path.span(),
+                    "expected a key such as `cron`, `every`, `name` or `plugin`",
+                ));
             };
             let k = key.to_string();
             if !JOB_KEYS.contains(&k.as_str()) {
@@ -84,7 +90,10 @@ pub fn expand(attr: TokenStream, func: ItemFn) -> syn::Result<TokenStream> {
         ));
     };
     if sig.asyncness.is_none() {
-        return Err(syn::Error::new(sig.fn_token.span(), format!("jobs must be `async fn`: write `async fn {fn_name}(ctx: JobCtx)`")));
+        return Err(syn::Error::new(
+            sig.fn_token.span(),
+            format!("jobs must be `async fn`: write `async fn {fn_name}(ctx: JobCtx)`"),
+        ));
     }
     if !sig.generics.params.is_empty() {
         return Err(syn::Error::new(sig.generics.span(), "jobs cannot be generic"));
@@ -122,7 +131,9 @@ pub fn expand(attr: TokenStream, func: ItemFn) -> syn::Result<TokenStream> {
                 ::core::result::Result::Err(e) => ::core::panic!("{e}"),
             }
         },
-        When::Every(secs) => quote!(::qqbot::__private::Schedule::Every(::qqbot::__private::Duration::from_secs(#secs))),
+        When::Every(secs) => {
+            quote!(::qqbot::__private::Schedule::Every(::qqbot::__private::Duration::from_secs(#secs)))
+        }
     };
     let plugin = args.plugin.map(|p| quote!(.plugin(#p)));
     Ok(quote! {

@@ -14,10 +14,10 @@ use crate::command::{
     dispatch_order,
 };
 use crate::config::Config;
-use crate::session::{Clock, SessionManager, TokioClock};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::job::{Job, JobEnv, JobRegistration};
+use crate::session::{Clock, SessionManager, TokioClock};
 
 /// A bot application.
 ///

@@ -181,7 +181,8 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, ParseLimitErr
     let mut parts = 0;
     for c in text.trim().chars() {
         if let Some(d) = c.to_digit(10) {
-            number = Some(number.unwrap_or(0).checked_mul(10).and_then(|n| n.checked_add(u64::from(d))).ok_or_else(err)?);
+            number =
+                Some(number.unwrap_or(0).checked_mul(10).and_then(|n| n.checked_add(u64::from(d))).ok_or_else(err)?);
             continue;
         }
         let unit = match c {

@@ -96,9 +96,9 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::command::{
-        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Cooldown, Ctx, EventHandler, EventParam, LimitScope, RateLimit,
-        EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, RegexParam, Requirement,
-        ShortCircuitOutput, SourceLocation, WordMatch,
+        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Cooldown, Ctx, EventHandler, EventParam,
+        EventRegistration, HandlerOutput, HandlerParam, IntoReply, LimitScope, ParamError, RateLimit, RegexParam,
+        Requirement, ShortCircuitOutput, SourceLocation, WordMatch,
     };
     pub use crate::event::Scene;
     pub use crate::job::{IntoJobResult, Job, JobCtx, JobFuture, JobRegistration, Schedule};

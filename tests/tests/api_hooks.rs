@@ -7,9 +7,9 @@ mod onebot_support;
 use std::sync::{Arc, Mutex};
 
 use onebot_support::{WAIT, app, config, sent_text, start};
+use qqbot::adapter::official::OfficialAdapter;
 use qqbot::adapter::onebot::OneBotAdapter;
 use qqbot::api::ApiCall;
-use qqbot::adapter::official::OfficialAdapter;
 use qqbot::prelude::*;
 use qqbot::testing::napcat::{FakeNapCat, Options};
 use qqbot::testing::official::{FakeOfficial, RecordedRequest, spawn_app};
@@ -21,7 +21,9 @@ fn hooked(app: App, seen: &Seen) -> App {
     let (before, after) = (seen.clone(), seen.clone());
     app.on_calling_api(move |call: &ApiCall| {
         before.lock().expect("not poisoned").push(format!("calling:{}", call.action));
-        if call.action == "set_group_whole_ban" || call.action.ends_with("/messages") && call.params["content"] == "禁止" {
+        if call.action == "set_group_whole_ban"
+            || call.action.ends_with("/messages") && call.params["content"] == "禁止"
+        {
             return Err("blocked by policy".to_owned());
         }
         Ok(())
@@ -47,7 +49,8 @@ async fn onebot_hooks_see_replies_api_calls_and_recalls_and_can_stop_a_call() {
     let seen: Seen = Arc::default();
     let app = hooked(app(), &seen)
         .command(BotCommand::new("mute_all").word("/mute_all").handler(|ctx: Ctx| async move {
-            let result = ctx.onebot()?.call("set_group_whole_ban", serde_json::json!({"group_id": 1, "enable": true})).await;
+            let result =
+                ctx.onebot()?.call("set_group_whole_ban", serde_json::json!({"group_id": 1, "enable": true})).await;
             Ok::<_, qqbot::Error>(match result {
                 Err(qqbot::Error::Refused { reason, .. }) => format!("refused: {reason}"),
                 other => format!("unexpected: {other:?}"),

@@ -113,7 +113,9 @@ async fn a_panicking_or_failing_run_does_not_stop_the_job() {
             match n {
                 1 => panic!("first run panics"),
                 2 => Err("second run fails".to_owned()),
-                _ => ctx.send(&Target::Group("7".into()), format!("run {n}")).await.map(drop).map_err(|e| e.to_string()),
+                _ => {
+                    ctx.send(&Target::Group("7".into()), format!("run {n}")).await.map(drop).map_err(|e| e.to_string())
+                }
             }
         }
     });

@@ -12,8 +12,8 @@
 //! fails with [`Error::Refused`] instead of vanishing.
 
 use std::any::Any;
-use std::future::Future;
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -78,7 +78,7 @@ pub(crate) struct Outbound {
     per_platform: HashMap<Platform, Spacing>,
     /// Per (platform, account, conversation): a FIFO lock held from waiting for the turn until the send is done,
     /// so sends to one conversation leave in order.
-    conversations: Mutex<HashMap<(Platform, String, Target), Arc<tokio::sync::Mutex<Option<Instant>>>>>,
+    conversations: Mutex<HashMap<(Platform, String, Target), Turn>>,
     /// Per (platform, account): when the next send may start.
     accounts: Mutex<HashMap<(Platform, String), Instant>>,
     /// Per official message id: when its passive replies were sent.
@@ -86,6 +86,9 @@ pub(crate) struct Outbound {
 }
 
 const SWEEP_ABOVE: usize = 4096;
+
+/// One conversation's turn: held by the send in progress; the time of its last send.
+type Turn = Arc<tokio::sync::Mutex<Option<Instant>>>;
 
 impl Outbound {
     /// Reads `[bot.send_rate]` and the platform overrides.

@@ -219,7 +219,12 @@ impl Limits {
     }
 
     /// Counts one use of `cmd` by `sender` in `msg`'s conversation, or says why it may not run now.
-    pub(crate) async fn check(&self, cmd: &BotCommand, sender: &Sender, msg: &MessageEvent) -> Result<(), CommandError> {
+    pub(crate) async fn check(
+        &self,
+        cmd: &BotCommand,
+        sender: &Sender,
+        msg: &MessageEvent,
+    ) -> Result<(), CommandError> {
         let exempt = |e: bool| e && sender.is_superuser;
         let cooldown = cmd.cooldown.as_ref().filter(|c| !exempt(c.exempt_superusers));
         let rate = cmd.rate_limit.as_ref().filter(|r| !exempt(r.exempt_superusers));

@@ -235,7 +235,8 @@ impl CommandError {
             CommandError::PermissionDenied { message: Some(message), .. } => message.clone(),
             CommandError::PermissionDenied { message: None, .. } => Text::AdminOnly.render(lang),
             CommandError::SceneMismatch { allowed, .. } => Text::WrongScene(*allowed).render(lang),
-            CommandError::Cooldown { remaining, message, .. } | CommandError::RateLimited { remaining, message, .. } => {
+            CommandError::Cooldown { remaining, message, .. }
+            | CommandError::RateLimited { remaining, message, .. } => {
                 let secs = super::cooldown::remaining_secs(*remaining);
                 match message {
                     Some(text) => text.replace("{remaining}", &secs.to_string()),

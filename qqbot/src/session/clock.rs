@@ -111,7 +111,6 @@ impl TokioClock {
             skipped: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         }
     }
-
 }
 
 impl Default for TokioClock {

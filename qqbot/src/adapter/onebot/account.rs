@@ -60,7 +60,11 @@ struct HookedCaller {
 }
 
 impl ActionCaller for HookedCaller {
-    fn call_action<'a>(&'a self, action: &'a str, params: serde_json::Value) -> BoxFuture<'a, Result<serde_json::Value>> {
+    fn call_action<'a>(
+        &'a self,
+        action: &'a str,
+        params: serde_json::Value,
+    ) -> BoxFuture<'a, Result<serde_json::Value>> {
         Box::pin(async move {
             let self_id = match self.inner.self_id() {
                 "" => self.self_id.clone(),
@@ -94,7 +98,8 @@ impl OneBotBot {
             Caller::None => Arc::new(NoApi { self_id: self_id.to_owned() }),
         };
         if !hooks.is_empty() {
-            api_caller = Arc::new(HookedCaller { inner: api_caller, hooks: hooks.clone(), self_id: self_id.to_owned() });
+            api_caller =
+                Arc::new(HookedCaller { inner: api_caller, hooks: hooks.clone(), self_id: self_id.to_owned() });
         }
         OneBotBot { self_id: self_id.to_owned(), api: OneBotApi::new(api_caller), caller, hooks }
     }

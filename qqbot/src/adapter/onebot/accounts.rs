@@ -50,7 +50,9 @@ impl BotRegistry {
             Ok(b) => b,
             Err(poisoned) => poisoned.into_inner(),
         };
-        bots.entry(self_id.to_owned()).or_insert_with(|| Arc::new(OneBotBot::new(self_id, caller(), self.hooks.clone()))).clone()
+        bots.entry(self_id.to_owned())
+            .or_insert_with(|| Arc::new(OneBotBot::new(self_id, caller(), self.hooks.clone())))
+            .clone()
     }
 }
 

@@ -12,8 +12,8 @@ use super::super::credentials::Credentials;
 use super::super::error::{OfficialError, OfficialErrorKind};
 use crate::adapter::serde_lenient;
 use crate::api::{ApiCall, ApiHooks};
-use crate::event::Platform;
 use crate::error::{Error, Result};
+use crate::event::Platform;
 
 /// A request body.
 #[derive(Debug, Clone)]
