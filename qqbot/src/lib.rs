@@ -62,7 +62,9 @@ pub use message::{Message, Segment, at};
 /// Positional string literals are the trigger words; keys: `regex`, `at`, `admin`, `admin_error_msg`, `scenes`,
 /// `short_circuit`, `custom_short_circuit`, `treat`, `priority`, `name`, `matching` (`prefix`, `glued`,
 /// `anywhere`), `on_error` (the path of an `async fn(Ctx, CommandError) -> Result<(), CommandError>`, asked first
-/// when the command fails). The doc comment becomes the help text. The function stays callable; the macro adds a module of
+/// when the command fails), `cooldown` (`"30s"`, `"1m30s"`), `rate_limit` (`"5/min"`), `cooldown_scope` (`user`,
+/// `group`, `global`), `cooldown_msg` (`{remaining}` is the seconds left; `""` says nothing) and
+/// `cooldown_exempt_superusers` (default `true`). The doc comment becomes the help text. The function stays callable; the macro adds a module of
 /// the same name whose `command()` returns the [`BotCommand`], and registers it so [`App::new`] finds it.
 pub use qqbot_macros::command;
 /// Declares a scheduled job: `#[job(cron = "0 0 8 * * *")]` (six fields, seconds first, in `[bot] timezone`) or
