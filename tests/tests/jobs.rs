@@ -173,7 +173,12 @@ async fn the_console_wait_fast_forwards_cooldowns_and_jobs() {
     let console = ConsoleAdapter::new(ConsoleConfig::default())
         .with_io(std::io::Cursor::new(script.as_bytes().to_vec()), output)
         .interactive(false);
-    let app = App::empty().command(sign_in::command()).job(reminder::job()).adapter(console);
+    // Sessions (and the limits kept with them) in memory: the test leaves no files behind.
+    let app = App::empty()
+        .state(qqbot::session::SessionManager::memory())
+        .command(sign_in::command())
+        .job(reminder::job())
+        .adapter(console);
     tokio::time::timeout(Duration::from_secs(10), app.run()).await.expect("exits at end of input").expect("runs");
     let out = String::from_utf8(buffer.lock().expect("not poisoned").clone()).expect("utf-8");
     assert_eq!(out, "签到成功\n冷却中，请 30 秒后再试\n签到成功\n该喝水了\n", "{out}");
