@@ -202,7 +202,9 @@ fn millis(d: Duration) -> u64 {
 /// The cooldown and rate-limit state of one app.
 pub(crate) struct Limits {
     clock: Arc<dyn Clock>,
-    local: Mutex<HashMap<String, Slot>>,
+    /// Keyed by a 64-bit hash of (command, scope, who), so the fast path allocates nothing; two keys sharing a
+    /// hash (odds 2⁻⁶⁴ per pair) would share a cooldown, which is harmless.
+    local: Mutex<HashMap<u64, Slot>>,
     /// Set when the app's store keeps data beyond this process (SQLite, Redis).
     store: Option<SessionManager>,
 }
@@ -233,22 +235,29 @@ impl Limits {
             (Some(c), _) => c.scope,
             (None, Some(r)) => r.scope,
         };
-        let who = match scope {
-            LimitScope::User => format!("u:{}", sender.user_id),
+        let target;
+        let (kind, who) = match scope {
+            LimitScope::User => ("u", sender.user_id.as_str()),
             LimitScope::Group => {
-                let target = msg.target();
-                format!("{}:{}", target.scene().name(), target.id())
+                target = msg.target();
+                (target.scene().name(), target.id())
             }
-            LimitScope::Global => "*".to_owned(),
+            LimitScope::Global => ("*", ""),
         };
-        let key = format!("{}:{who}", cmd.name);
         let now = self.clock.now_ms();
         let verdict = match &self.store {
             None => {
+                let key = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    (cmd.name.as_str(), kind, who).hash(&mut h);
+                    h.finish()
+                };
                 let mut local = self.local.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 local.entry(key).or_default().try_use(now, cooldown, rate)
             }
             Some(sessions) => {
+                let key = format!("{}:{kind}:{who}", cmd.name);
                 // Kept until the longest window has passed, then collected like any timed-out session.
                 let keep = cooldown.map_or(0, |c| millis(c.period)).max(rate.map_or(0, |r| millis(r.per)));
                 let id = SessionId::global(format!("qqbot.limit:{key}"));

@@ -93,8 +93,10 @@ pub(crate) fn millis(d: Duration) -> u64 {
 pub struct TokioClock {
     wall_at_start_ms: u64,
     start: tokio::time::Instant,
-    /// Milliseconds skipped so far; a watch so sleepers notice.
-    skipped: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    /// Milliseconds skipped so far (read on every `now_ms`, so a plain atomic) …
+    skipped: std::sync::Arc<AtomicU64>,
+    /// … and a watch that changes with it, so sleepers notice.
+    skips: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl TokioClock {
@@ -108,7 +110,8 @@ impl TokioClock {
         TokioClock {
             wall_at_start_ms: wall_ms,
             start: tokio::time::Instant::now(),
-            skipped: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
+            skipped: std::sync::Arc::new(AtomicU64::new(0)),
+            skips: std::sync::Arc::new(tokio::sync::watch::Sender::new(0)),
         }
     }
 }
@@ -121,15 +124,17 @@ impl Default for TokioClock {
 
 impl Clock for TokioClock {
     fn now_ms(&self) -> u64 {
-        self.wall_at_start_ms.saturating_add(millis(self.start.elapsed())).saturating_add(*self.skipped.borrow())
+        let skipped = self.skipped.load(Ordering::Acquire);
+        self.wall_at_start_ms.saturating_add(millis(self.start.elapsed())).saturating_add(skipped)
     }
 
     fn skip(&self, by: Duration) -> bool {
-        self.skipped.send_modify(|ms| *ms = ms.saturating_add(millis(by)));
+        let total = self.skipped.fetch_add(millis(by), Ordering::AcqRel).saturating_add(millis(by));
+        self.skips.send_replace(total);
         true
     }
 
     fn skips(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
-        Some(self.skipped.subscribe())
+        Some(self.skips.subscribe())
     }
 }
