@@ -146,8 +146,12 @@ async fn a_cooldown_on_sqlite_survives_a_restart() {
     // The store's collector removes expired limit records by the session manager's (system) clock, so the
     // virtual day starts at the system time.
     let start = qqbot::session::TokioClock::new();
-    let app =
-        || App::empty().state(SessionManager::sqlite(path.clone())).clock(Arc::new(start.clone())).command(sign_in::command());
+    let app = || {
+        App::empty()
+            .state(SessionManager::sqlite(path.clone()))
+            .clock(Arc::new(start.clone()))
+            .command(sign_in::command())
+    };
     let first = client(app());
     assert_eq!(first.send("签到").await.texts(), vec!["签到成功"]);
     first.shutdown();
