@@ -272,6 +272,8 @@ impl App {
             tz,
             states: states.clone(),
             outbound: Arc::new(move |bot| job_outbound.wrap(bot, None)),
+            // The per-target plugin switches plug in here.
+            target_filter: None,
         });
         let state = Arc::new(AppState {
             limits: crate::command::Limits::new(clock, sessions),

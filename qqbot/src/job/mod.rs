@@ -230,10 +230,28 @@ impl JobCtx {
         self.env.accounts.list().into_iter().map(|b| (self.env.outbound)(b)).collect()
     }
 
-    /// Sends a message proactively through the first connected account; [`Error::NoAccount`] when none is.
+    /// Sends a message proactively through the first connected account; [`Error::NoAccount`] when none is, and
+    /// [`Error::Refused`] when the job's plugin is switched off in that conversation (check with
+    /// [`JobCtx::enabled_in`] first to skip such conversations quietly).
     pub async fn send(&self, target: &Target, message: impl Into<Message>) -> Result<String> {
+        if !self.enabled_in(target).await {
+            let plugin = self.plugin.as_deref().unwrap_or_default();
+            return Err(Error::Refused {
+                action: "send".into(),
+                reason: format!("plugin `{plugin}` of job `{}` is switched off in {target}", self.name),
+            });
+        }
         let bot = self.bots().into_iter().next().ok_or(Error::NoAccount)?;
         bot.send(target, message.into()).await
+    }
+
+    /// Whether the job may send to `target`: always, unless the job belongs to a plugin that is switched off
+    /// there.
+    pub async fn enabled_in(&self, target: &Target) -> bool {
+        match (&self.plugin, &self.env.target_filter) {
+            (Some(plugin), Some(filter)) => filter(plugin, target).await,
+            _ => true,
+        }
     }
 
     /// Shared state added with `App::state`, if any.
@@ -241,6 +259,9 @@ impl JobCtx {
         self.env.states.get(&TypeId::of::<T>()).cloned().and_then(|s| s.downcast::<T>().ok())
     }
 }
+
+/// Says whether a plugin is switched on in a conversation (the per-target plugin switches, kept in the store).
+pub(crate) type TargetFilter = Arc<dyn Fn(&str, &Target) -> BoxFuture<'static, bool> + Send + Sync>;
 
 /// Wraps an account's bot in the app's outbound layer.
 pub(crate) type Outbound = Arc<dyn Fn(Arc<dyn Bot>) -> Arc<dyn Bot> + Send + Sync>;
@@ -252,6 +273,8 @@ pub(crate) struct JobEnv {
     pub(crate) tz: chrono_tz::Tz,
     pub(crate) states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     pub(crate) outbound: Outbound,
+    /// The plugin switches jobs of a plugin respect; `None`: every job may send everywhere.
+    pub(crate) target_filter: Option<TargetFilter>,
 }
 
 /// Parses `[bot] timezone`.
@@ -346,6 +369,36 @@ mod tests {
         assert!(Schedule::cron("0 8 * * *").is_err(), "five fields");
         assert!(Schedule::cron("0 61 8 * * *").is_err());
         assert!(timezone("Mars/Olympus").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_job_of_a_switched_off_plugin_skips_that_conversation() {
+        let filter: TargetFilter = Arc::new(|plugin: &str, target: &Target| {
+            let on = !(plugin == "天气" && *target == Target::Group("off".into()));
+            Box::pin(async move { on })
+        });
+        let env = Arc::new(JobEnv {
+            accounts: Arc::default(),
+            clock: Arc::new(crate::session::TokioClock::new()),
+            tz: chrono_tz::UTC,
+            states: HashMap::new(),
+            outbound: Arc::new(|bot| bot),
+            target_filter: Some(filter),
+        });
+        let ctx = |plugin: Option<&str>| JobCtx {
+            name: "j".into(),
+            plugin: plugin.map(Arc::from),
+            fired_at_ms: 0,
+            env: env.clone(),
+        };
+        let (off, on) = (Target::Group("off".into()), Target::Group("on".into()));
+        assert!(!ctx(Some("天气")).enabled_in(&off).await);
+        assert!(ctx(Some("天气")).enabled_in(&on).await);
+        assert!(ctx(None).enabled_in(&off).await, "a job of no plugin sends everywhere");
+        let refused = ctx(Some("天气")).send(&off, "x").await;
+        assert!(matches!(refused, Err(Error::Refused { .. })), "{refused:?}");
+        let no_account = ctx(Some("天气")).send(&on, "x").await;
+        assert!(matches!(no_account, Err(Error::NoAccount)), "{no_account:?}");
     }
 
     #[test]
