@@ -119,3 +119,11 @@ async fn the_sixth_passive_reply_to_an_official_message_is_a_typed_error() {
     // A new message has its own quota.
     assert_eq!(alice.send("six").await.len(), 5);
 }
+
+#[test]
+fn send_rate_inside_one_official_account_is_refused_not_ignored() {
+    let toml = "[[official.accounts]]\nappid = \"1\"\nsecret = \"a\"\n[official.accounts.send_rate]\nper_conversation = \"1/s\"";
+    let config = Config::from_toml(toml).expect("valid toml");
+    let err = qqbot::adapter::official::OfficialConfig::accounts_from_config(&config).expect_err("refused");
+    assert!(err.to_string().contains("[official.send_rate]"), "{err}");
+}

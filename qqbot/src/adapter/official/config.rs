@@ -229,6 +229,13 @@ impl OfficialConfig {
                 let mut tables = Vec::with_capacity(entries.len());
                 for (i, entry) in entries.into_iter().enumerate() {
                     match entry {
+                        // Pacing is per platform (and per account inside it), set once in `[official.send_rate]`.
+                        toml::Value::Table(t) if t.contains_key("send_rate") => {
+                            return Err(Error::config(
+                                format!("[[official.accounts]] entry {}", i + 1),
+                                "`send_rate` is set once for every official account: move it to [official.send_rate]",
+                            ));
+                        }
                         toml::Value::Table(t) => tables.push(t),
                         _ => {
                             return Err(Error::config(
