@@ -22,6 +22,11 @@ pub const COMMAND_KEYS: &[&str] = &[
     "name",
     "matching",
     "on_error",
+    "cooldown",
+    "cooldown_scope",
+    "cooldown_msg",
+    "rate_limit",
+    "cooldown_exempt_superusers",
 ];
 
 /// The keys `#[on_event]` accepts.
@@ -73,6 +78,20 @@ pub struct CommandArgs {
     pub name: Option<LitStr>,
     pub matching: Option<Matching>,
     pub on_error: Option<syn::ExprPath>,
+    pub limits: Limits,
+}
+
+/// The cooldown and rate-limit keys.
+#[derive(Default)]
+pub struct Limits {
+    /// `cooldown`: seconds, and the literal's span.
+    pub cooldown: Option<(u64, Span)>,
+    /// `rate_limit`: uses per period (seconds).
+    pub rate_limit: Option<(u32, u64)>,
+    /// `cooldown_scope`: the `LimitScope` path, and the key's span.
+    pub scope: Option<(proc_macro2::TokenStream, Span)>,
+    pub message: Option<(LitStr, Span)>,
+    pub exempt_superusers: Option<(bool, Span)>,
 }
 
 /// The parsed `#[on_event(...)]`.
@@ -210,6 +229,7 @@ impl CommandArgs {
             name: None,
             matching: None,
             on_error: None,
+            limits: Limits::default(),
         };
         let mut seen = Vec::new();
         let mut regex_key: Option<Ident> = None;
@@ -252,7 +272,30 @@ impl CommandArgs {
                         return Err(syn::Error::new(other.span(), advice));
                     }
                 },
+                "cooldown" => args.limits.cooldown = Some(crate::time::duration(&key, &value)?),
+                "rate_limit" => args.limits.rate_limit = Some(crate::time::rate(&key, &value)?),
+                "cooldown_scope" => args.limits.scope = Some((crate::time::scope(&key, &value)?, key.span())),
+                "cooldown_msg" => args.limits.message = Some((lit_str(&key, &value)?, key.span())),
+                "cooldown_exempt_superusers" => {
+                    args.limits.exempt_superusers = Some((lit_bool(&key, &value)?, key.span()))
+                }
                 _ => return Err(unknown_key(&key, COMMAND_KEYS)),
+            }
+        }
+        let l = &args.limits;
+        if l.cooldown.is_none() && l.rate_limit.is_none() {
+            let stray = [
+                l.scope.as_ref().map(|s| ("cooldown_scope", s.1)),
+                l.message.as_ref().map(|s| ("cooldown_msg", s.1)),
+                l.exempt_superusers.as_ref().map(|s| ("cooldown_exempt_superusers", s.1)),
+            ];
+            if let Some((key, span)) = stray.into_iter().flatten().next() {
+                return Err(syn::Error::new(
+                    span,
+                    format!(
+                        "`{key}` applies to a cooldown or rate limit: add `cooldown = \"30s\"` or `rate_limit = \"5/min\"`"
+                    ),
+                ));
             }
         }
         if let (Some(key), false) = (&regex_key, args.words.is_empty()) {

@@ -276,6 +276,7 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
     if let Some(path) = &args.on_error {
         setters.push(quote!(.on_error(#path)));
     }
+    setters.extend(limit_setters(&args.limits));
     if let Some(v) = args.priority {
         setters.push(quote!(.priority(#v)));
     }
@@ -469,4 +470,32 @@ pub fn expand_event(args: EventArgs, func: ItemFn) -> syn::Result<TokenStream> {
             ::qqbot::__private::EventRegistration { build: #fn_name::handler }
         }
     })
+}
+
+/// `.cooldown(..)` / `.rate_limit(..)` for the limit keys, sharing scope, message and exemption.
+fn limit_setters(limits: &crate::attr::Limits) -> Vec<TokenStream> {
+    let mut tail = Vec::new();
+    if let Some((scope, _)) = &limits.scope {
+        tail.push(quote!(.scope(#scope)));
+    }
+    if let Some((msg, _)) = &limits.message {
+        tail.push(quote!(.message(#msg)));
+    }
+    if let Some((exempt, _)) = &limits.exempt_superusers {
+        tail.push(quote!(.exempt_superusers(#exempt)));
+    }
+    let mut setters = Vec::new();
+    if let Some((secs, _)) = limits.cooldown {
+        setters.push(quote! {
+            .cooldown(::qqbot::__private::Cooldown::new(::qqbot::__private::Duration::from_secs(#secs)) #(#tail)*)
+        });
+    }
+    if let Some((count, secs)) = limits.rate_limit {
+        setters.push(quote! {
+            .rate_limit(
+                ::qqbot::__private::RateLimit::new(#count, ::qqbot::__private::Duration::from_secs(#secs)) #(#tail)*
+            )
+        });
+    }
+    setters
 }

@@ -1,4 +1,4 @@
-//! Procedural macros for qqbot: `#[command]` and `#[on_event]`.
+//! Procedural macros for qqbot: `#[command]`, `#[on_event]` and `#[job]`.
 //!
 //! Use them through `qqbot` (`use qqbot::prelude::*;`). The macros stay thin: they check the attribute and the
 //! function's shape at compile time, keep the function intact, and emit a plain `BotCommand` / `EventHandler`
@@ -6,7 +6,9 @@
 
 mod attr;
 mod handler;
+mod job;
 mod scenes;
+mod time;
 
 use proc_macro::TokenStream;
 use syn::ItemFn;
@@ -41,6 +43,25 @@ pub fn on_event(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     match attr::EventArgs::parse(attr.into()).and_then(|args| handler::expand_event(args, func.clone())) {
+        Ok(tokens) => tokens.into(),
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(quote::quote!(#func));
+            out.into()
+        }
+    }
+}
+
+/// Declares a scheduled job. See `qqbot::job` for the keys and rules.
+#[proc_macro_attribute]
+pub fn job(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let func = match syn::parse::<ItemFn>(item) {
+        Ok(f) => f,
+        Err(e) => {
+            return syn::Error::new(e.span(), "`#[job]` goes on an `async fn`").to_compile_error().into();
+        }
+    };
+    match job::expand(attr.into(), func.clone()) {
         Ok(tokens) => tokens.into(),
         Err(e) => {
             let mut out = e.to_compile_error();

@@ -70,5 +70,30 @@ fn dispatch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dispatch);
+/// The cost of a cooldown and a rate limit (memory store, the local fast path) next to a plain command, in the
+/// same run. The cooldown is 1 ns and the limit generous, so every message passes the checks and runs the handler:
+/// what is measured is the check itself.
+fn limits(c: &mut Criterion) {
+    use qqbot::command::{Cooldown, RateLimit};
+    use std::time::Duration;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
+    let bot: Arc<dyn Bot> = Arc::new(NullBot);
+    let plain = BotCommand::new("plain").word("/plain").handler(|_: Ctx| async { "ok" });
+    let limited = BotCommand::new("limited")
+        .word("/limited")
+        .handler(|_: Ctx| async { "ok" })
+        .cooldown(Cooldown::new(Duration::from_nanos(1)))
+        .rate_limit(RateLimit::new(1_000_000, Duration::from_millis(1)));
+    let client = rt.block_on(async { TestClient::new(App::empty().command(plain).command(limited)) }).expect("builds");
+    let dispatcher = client.dispatcher().clone();
+    let mut group = c.benchmark_group("limits");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("plain", |b| b.iter(|| rt.block_on(dispatcher.handle_event(bot.clone(), event("/plain")))));
+    group.bench_function("cooldown_and_rate_limit", |b| {
+        b.iter(|| rt.block_on(dispatcher.handle_event(bot.clone(), event("/limited"))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dispatch, limits);
 criterion_main!(benches);

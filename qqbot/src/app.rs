@@ -16,6 +16,8 @@ use crate::command::{
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::job::{Job, JobEnv, JobRegistration};
+use crate::session::{Clock, TokioClock};
 
 /// A bot application.
 ///
@@ -32,6 +34,9 @@ pub struct App {
     adapters: Vec<Box<dyn Adapter>>,
     states: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     on_error: Option<OnError>,
+    clock: Option<Arc<dyn Clock>>,
+    jobs: Vec<Job>,
+    api_hooks: crate::api::ApiHooks,
 }
 
 impl std::fmt::Debug for App {
@@ -62,6 +67,9 @@ impl App {
             adapters: Vec::new(),
             states: HashMap::new(),
             on_error: None,
+            clock: None,
+            jobs: Vec::new(),
+            api_hooks: Default::default(),
         }
     }
 
@@ -92,6 +100,41 @@ impl App {
     /// Adds a command (built by hand, or `name::command()` for a `#[command] fn name`).
     pub fn command(mut self, command: BotCommand) -> Self {
         self.commands.push(command);
+        self
+    }
+
+    /// Adds a scheduled job (built by hand, or `name::job()` for a `#[job] fn name`).
+    pub fn job(mut self, job: Job) -> Self {
+        self.jobs.push(job);
+        self
+    }
+
+    /// Adds a hook run before every outbound API call (NoneBot's `on_calling_api`): OneBot actions — sends,
+    /// replies, recalls and every typed API call — and official REST requests. Returning `Err(reason)` stops the
+    /// call, which then fails with [`Error::Refused`]. Hooks run in the order added; keep them quick (they run on
+    /// the calling task).
+    ///
+    /// ```
+    /// use qqbot::prelude::*;
+    /// let app = App::new().on_calling_api(|call: &qqbot::api::ApiCall| {
+    ///     if call.action == "set_group_whole_ban" { Err("not today".to_owned()) } else { Ok(()) }
+    /// });
+    /// ```
+    pub fn on_calling_api<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&crate::api::ApiCall) -> std::result::Result<(), String> + Send + Sync + 'static,
+    {
+        self.api_hooks.calling.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a hook run after every outbound API call, with its outcome (NoneBot's `on_called_api`); calls stopped
+    /// by [`App::on_calling_api`] included.
+    pub fn on_called_api<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&crate::api::ApiCall, &Result<serde_json::Value>) + Send + Sync + 'static,
+    {
+        self.api_hooks.called.push(Arc::new(hook));
         self
     }
 
@@ -175,6 +218,14 @@ impl App {
         self
     }
 
+    /// Sets the clock that times cooldowns, rate limits, scheduled jobs and outbound pacing. The default, a
+    /// [`TokioClock`] showing the system time, moves with tokio's timer; a test starts its virtual day with
+    /// `App::empty().clock(Arc::new(TokioClock::starting_at(ms)))` and moves it with `tokio::time::advance`.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Builds the dispatcher: registered commands (ordered by source location) then added ones, in dispatch
     /// order. The returned sender starts shutdown.
     pub(crate) fn build(self) -> Result<Built> {
@@ -189,6 +240,13 @@ impl App {
         let mut commands: Vec<Arc<BotCommand>> = registered.into_iter().chain(self.commands).map(Arc::new).collect();
         dispatch_order(&mut commands);
         handlers.extend(self.event_handlers);
+        let mut jobs: Vec<Job> = Vec::new();
+        if self.registered {
+            jobs.extend(inventory::iter::<JobRegistration>.into_iter().map(|r| (r.build)()));
+            jobs.sort_by_key(|j| j.location);
+        }
+        jobs.extend(self.jobs);
+        let tz = crate::job::timezone(&self.config.bot.timezone)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
         let sessions = crate::session::install(&mut states, &self.config, &shutdown_rx)?;
@@ -202,7 +260,24 @@ impl App {
                 format!("{} problem(s) must be fixed before the bot can start:{list}", unmet.len()),
             ));
         }
+        let clock = self.clock.unwrap_or_else(|| Arc::new(TokioClock::new()));
+        let accounts = Arc::new(crate::api::Accounts::default());
+        let outbound = Arc::new(crate::api::Outbound::from_config(&self.config)?);
+        let job_outbound = outbound.clone();
+        let job_env = Arc::new(JobEnv {
+            accounts: accounts.clone(),
+            clock: clock.clone(),
+            tz,
+            states: states.clone(),
+            outbound: Arc::new(move |bot| job_outbound.wrap(bot, None)),
+            // The per-target plugin switches plug in here.
+            target_filter: None,
+        });
         let state = Arc::new(AppState {
+            limits: crate::command::Limits::new(clock, Some(sessions.clone())),
+            accounts,
+            outbound,
+            api_hooks: Arc::new(self.api_hooks),
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
             commands: commands.clone(),
@@ -224,16 +299,18 @@ impl App {
             Error::config("commands", format!("the words that match anywhere do not build an index: {e}"))
         })?;
         let config = Arc::new(self.config);
+        let scheduler = Scheduler { jobs, env: job_env, shutdown: shutdown_rx.clone() };
         let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
-        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config, sessions })
+        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config, sessions, scheduler })
     }
 
     /// Runs every adapter until they finish or Ctrl-C, then shuts down gracefully: waiting conversations are
     /// cancelled and running handlers get up to 30 seconds to finish.
     pub async fn run(self) -> Result<()> {
         crate::logging::init();
-        let Built { sink, shutdown, mut adapters, config, sessions } = self.build()?;
+        let Built { sink, shutdown, mut adapters, config, sessions, scheduler } = self.build()?;
         sessions.check_store().await?;
+        scheduler.start();
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
             tracing::debug!("no adapter configured: starting the console sandbox");
@@ -284,4 +361,27 @@ pub(crate) struct Built {
     pub(crate) config: Arc<Config>,
     /// The app's sessions, checked before the adapters start.
     pub(crate) sessions: crate::session::SessionManager,
+    /// The app's jobs, started with the adapters.
+    pub(crate) scheduler: Scheduler,
+}
+
+/// The app's jobs, ready to start.
+pub(crate) struct Scheduler {
+    jobs: Vec<Job>,
+    env: Arc<JobEnv>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Scheduler {
+    /// Starts the jobs (nothing when there are none); they stop at shutdown.
+    pub(crate) fn start(self) {
+        if !self.jobs.is_empty() {
+            crate::job::start(self.jobs, self.env, self.shutdown);
+        }
+    }
+
+    /// The accounts jobs send through.
+    pub(crate) fn accounts(&self) -> &Arc<crate::api::Accounts> {
+        &self.env.accounts
+    }
 }

@@ -12,6 +12,7 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -43,6 +44,10 @@ pub struct BotConfig {
     pub help: Vec<String>,
     /// Whether a message addressed to the bot that matches no command gets a "did you mean" reply.
     pub suggest: bool,
+    /// The time zone cron expressions of scheduled jobs are read in (an IANA name). Default `Asia/Shanghai`.
+    pub timezone: String,
+    /// `[bot.send_rate]`: outbound pacing per conversation and per account (none: unpaced).
+    pub send_rate: Option<crate::api::SendRateConfig>,
 }
 
 impl BotConfig {
@@ -62,6 +67,8 @@ impl Default for BotConfig {
             data_dir: PathBuf::from("data"),
             help: vec!["help".into(), "帮助".into()],
             suggest: true,
+            timezone: "Asia/Shanghai".into(),
+            send_rate: None,
         }
     }
 }
@@ -164,9 +171,91 @@ impl Config {
     }
 }
 
+// ----- time values: durations ("30s", "1m30s") and rates ("5/min"), shared by cooldowns, jobs and pacing -----
+
+/// A text given for a duration or rate that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is not a {what}: {advice}")]
+pub struct ParseLimitError {
+    input: String,
+    what: &'static str,
+    advice: &'static str,
+}
+
+const DURATION_ADVICE: &str = "write a number and a unit (s, m, h, d), such as \"30s\", \"10m\" or \"1m30s\"";
+const RATE_ADVICE: &str = "write uses per period, such as \"5/min\", \"1/s\", \"100/h\" or \"1000/day\"";
+
+/// Parses a duration such as `30s`, `10m`, `1h`, `1d` or `1m30s` (units s, m, h, d; at least one part; not zero).
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, ParseLimitError> {
+    let err = || ParseLimitError { input: text.to_owned(), what: "duration", advice: DURATION_ADVICE };
+    let mut total: u64 = 0;
+    let mut number: Option<u64> = None;
+    let mut parts = 0;
+    for c in text.trim().chars() {
+        if let Some(d) = c.to_digit(10) {
+            number =
+                Some(number.unwrap_or(0).checked_mul(10).and_then(|n| n.checked_add(u64::from(d))).ok_or_else(err)?);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3_600,
+            'd' => 86_400,
+            _ => return Err(err()),
+        };
+        let n = number.take().ok_or_else(err)?;
+        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(err)?;
+        parts += 1;
+    }
+    if number.is_some() || parts == 0 || total == 0 {
+        return Err(err());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// Parses a rate such as `5/min`: uses (at least 1) per `s`/`sec`, `min`, `h`/`hour` or `day`/`d`.
+pub fn parse_rate(text: &str) -> std::result::Result<(u32, Duration), ParseLimitError> {
+    let err = || ParseLimitError { input: text.to_owned(), what: "rate", advice: RATE_ADVICE };
+    let (count, per) = text.trim().split_once('/').ok_or_else(err)?;
+    let count: u32 = count.trim().parse().map_err(|_| err())?;
+    let secs = match per.trim() {
+        "s" | "sec" | "second" => 1,
+        "min" | "minute" => 60,
+        "h" | "hour" => 3_600,
+        "d" | "day" => 86_400,
+        _ => return Err(err()),
+    };
+    if count == 0 {
+        return Err(err());
+    }
+    Ok((count, Duration::from_secs(secs)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_parse_with_units_and_combinations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        for bad in ["", "30", "s", "3x", "0s", "1.5m", "-1s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rates_parse() {
+        assert_eq!(parse_rate("5/min"), Ok((5, Duration::from_secs(60))));
+        assert_eq!(parse_rate("1/s"), Ok((1, Duration::from_secs(1))));
+        assert_eq!(parse_rate("100/day"), Ok((100, Duration::from_secs(86_400))));
+        for bad in ["5", "0/min", "5/week", "x/min", "/min"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn reads_bot_table_and_sections() {

@@ -75,6 +75,18 @@ pub enum Error {
         /// What was asked.
         what: String,
     },
+    /// A send was refused before it left: over a platform quota (the official platform's 5 passive replies per
+    /// message within 5 minutes …), or stopped by an `on_calling_api` hook.
+    #[error("{action} refused: {reason}")]
+    Refused {
+        /// The call (`reply`, `send_group_msg`, `POST /v2/groups/{group_openid}/messages` …).
+        action: String,
+        /// Why, for logs.
+        reason: String,
+    },
+    /// No bot account is connected to send through (a scheduled job ran before any connection came up).
+    #[error("no bot account is connected")]
+    NoAccount,
     /// Waiting for a user's reply ran out of time.
     #[error("no reply within {0:?}")]
     PromptTimeout(Duration),

@@ -42,6 +42,7 @@ pub mod config;
 mod error;
 pub mod event;
 pub mod i18n;
+pub mod job;
 pub mod logging;
 pub mod message;
 pub mod retry;
@@ -61,9 +62,16 @@ pub use message::{Message, Segment, at};
 /// Positional string literals are the trigger words; keys: `regex`, `at`, `admin`, `admin_error_msg`, `scenes`,
 /// `short_circuit`, `custom_short_circuit`, `treat`, `priority`, `name`, `matching` (`prefix`, `glued`,
 /// `anywhere`), `on_error` (the path of an `async fn(Ctx, CommandError) -> Result<(), CommandError>`, asked first
-/// when the command fails). The doc comment becomes the help text. The function stays callable; the macro adds a module of
+/// when the command fails), `cooldown` (`"30s"`, `"1m30s"`), `rate_limit` (`"5/min"`), `cooldown_scope` (`user`,
+/// `group`, `global`), `cooldown_msg` (`{remaining}` is the seconds left; `""` says nothing) and
+/// `cooldown_exempt_superusers` (default `true`). The doc comment becomes the help text. The function stays callable; the macro adds a module of
 /// the same name whose `command()` returns the [`BotCommand`], and registers it so [`App::new`] finds it.
 pub use qqbot_macros::command;
+/// Declares a scheduled job: `#[job(cron = "0 0 8 * * *")]` (six fields, seconds first, in `[bot] timezone`) or
+/// `#[job(every = "10m")]` on an `async fn(ctx: JobCtx)` returning `()` or `Result<(), E: Display>`; keys `name`,
+/// `plugin`. The expression or duration is checked at compile time. The macro adds `name::job()` returning the
+/// [`job::Job`], and registers it so [`App::new`] finds it.
+pub use qqbot_macros::job;
 /// Declares a handler of non-message events: its parameters say which events (`MemberJoined`, `Poked`,
 /// `FriendRequest`, `RawEvent` …) and which extractors (`Ctx`) it takes.
 pub use qqbot_macros::on_event;
@@ -80,24 +88,27 @@ pub mod prelude {
         Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,
         RawEvent, Role, Scene, Sender,
     };
+    pub use crate::job::{Job, JobCtx};
     pub use crate::message::{Message, Segment, at};
     pub use crate::session::{Scope, Session, SessionManager, SessionObject, SessionStatus};
-    pub use qqbot_macros::{command, on_event};
+    pub use qqbot_macros::{command, job, on_event};
 }
 
 /// Paths the macros' generated code names. Not public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::command::{
-        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Ctx, EventHandler, EventParam,
-        EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, RegexParam, Requirement,
-        ShortCircuitOutput, SourceLocation, WordMatch,
+        ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Cooldown, Ctx, EventHandler, EventParam,
+        EventRegistration, HandlerOutput, HandlerParam, IntoReply, LimitScope, ParamError, RateLimit, RegexParam,
+        Requirement, ShortCircuitOutput, SourceLocation, WordMatch,
     };
     pub use crate::event::Scene;
+    pub use crate::job::{IntoJobResult, Job, JobCtx, JobFuture, JobRegistration, Schedule};
     pub use futures_util::future::BoxFuture;
     pub use inventory;
     pub use regex::Regex;
     pub use std::sync::Arc;
+    pub use std::time::Duration;
 
     /// A regex the macro already validated, compiled when a message first needs it.
     pub fn regex(pattern: &str) -> crate::command::TriggerRegex {

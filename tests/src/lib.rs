@@ -24,6 +24,7 @@ guide_pages! {
     Events => "events.md",
     Sessions => "sessions.md",
     Sandbox => "sandbox.md",
+    Scheduling => "scheduling.md",
     Testing => "testing.md",
     Configuration => "configuration.md",
     Onebot => "onebot.md",

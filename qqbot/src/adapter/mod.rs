@@ -99,6 +99,22 @@ impl EventSink {
         self.dispatcher.idle().await
     }
 
+    /// Announces a connected account (for adapters whose connection produces no `Connected` event), so
+    /// scheduled jobs can send through it.
+    pub fn add_account(&self, bot: Arc<dyn crate::api::Bot>) {
+        self.dispatcher().app.accounts.add(bot);
+    }
+
+    /// The app's clock (cooldowns, jobs): the console's `:wait` moves it forward.
+    pub fn clock(&self) -> Arc<dyn crate::session::Clock> {
+        self.dispatcher().app.limits.clock().clone()
+    }
+
+    /// The app's API-call hooks, for the adapter's one call function.
+    pub fn api_hooks(&self) -> Arc<crate::api::ApiHooks> {
+        self.dispatcher().app.api_hooks.clone()
+    }
+
     /// The dispatcher (its commands and event handlers tell the official adapter which intents to ask for).
     pub fn dispatcher(&self) -> &Arc<Dispatcher> {
         &self.dispatcher

@@ -3,6 +3,15 @@
 //! Each adapter implements [`Bot`] for its accounts; its full typed API (`OneBotApi`, `OfficialApi`) is reached
 //! through [`crate::Ctx`] accessors.
 
+mod accounts;
+mod hooks;
+mod outbound;
+
+pub use accounts::Accounts;
+pub use hooks::{ApiCall, ApiHooks, CalledApiHook, CallingApiHook};
+pub(crate) use outbound::Outbound;
+pub use outbound::{PASSIVE_REPLIES_PER_MESSAGE, PASSIVE_REPLY_WINDOW, SendRateConfig};
+
 use std::any::Any;
 use std::fmt;
 

@@ -8,6 +8,7 @@ use super::trigger_regex::TriggerRegex;
 use futures_util::future::BoxFuture;
 
 use super::args::ArgSpec;
+use super::cooldown::{Cooldown, RateLimit};
 use super::ctx::Ctx;
 use super::error::{CommandError, OnError, on_error_hook};
 use super::extract::{ParamError, Requirement};
@@ -99,6 +100,10 @@ pub struct BotCommand {
     pub requirements: Vec<Requirement>,
     /// This command's error hook, asked first when something goes wrong (see [`BotCommand::on_error`]).
     pub on_error: Option<OnError>,
+    /// Its cooldown (`cooldown = "30s"`), checked after the permission checks.
+    pub cooldown: Option<Cooldown>,
+    /// Its rate limit (`rate_limit = "5/min"`), checked with the cooldown.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl fmt::Debug for BotCommand {
@@ -143,6 +148,8 @@ impl BotCommand {
             location: None,
             requirements: Vec::new(),
             on_error: None,
+            cooldown: None,
+            rate_limit: None,
         }
     }
 
@@ -267,6 +274,18 @@ impl BotCommand {
         Fut: Future<Output = Result<(), CommandError>> + Send + 'static,
     {
         self.on_error = Some(on_error_hook(f));
+        self
+    }
+
+    /// Sets a cooldown: `BotCommand::new("签到").cooldown(Cooldown::parse("1d")?.scope(LimitScope::User))`.
+    pub fn cooldown(mut self, cooldown: Cooldown) -> Self {
+        self.cooldown = Some(cooldown);
+        self
+    }
+
+    /// Sets a rate limit: `.rate_limit(RateLimit::parse("5/min")?)`.
+    pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = Some(rate_limit);
         self
     }
 

@@ -29,6 +29,14 @@ pub(crate) struct AppState {
     pub(crate) help_words: Vec<String>,
     /// Whether a command-like message that matches no command gets a "did you mean".
     pub(crate) suggest: bool,
+    /// Cooldown and rate-limit state, and the app's clock.
+    pub(crate) limits: super::Limits,
+    /// The connected accounts, kept up to date from the events (for jobs).
+    pub(crate) accounts: Arc<crate::api::Accounts>,
+    /// Pacing and platform quotas around every account's sends.
+    pub(crate) outbound: Arc<crate::api::Outbound>,
+    /// Hooks around every outbound API call; the adapters take them from their `EventSink`.
+    pub(crate) api_hooks: Arc<crate::api::ApiHooks>,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the

@@ -3,7 +3,7 @@
 //! Every event is handled in its own task (bounded by `max_in_flight`, which gives the adapters back-pressure).
 //! Inside it, `#[on_event]` handlers run first, then the candidate commands in dispatch order — priority (higher
 //! first), then word commands before regex commands, then declaration order — each through its checks (scene, `at`,
-//! `admin`) and with its panics caught, until one short-circuits.
+//! `admin`, then cooldown and rate limit) and with its panics caught, until one short-circuits.
 //!
 //! What goes wrong becomes a [`CommandError`] and goes to the command's `on_error`, the app's, then the default
 //! reply in the app's language. Commands skipped for their scene or for admins only are reported only when no
@@ -176,6 +176,8 @@ impl Dispatcher {
     }
 
     pub(crate) async fn handle(&self, bot: Arc<dyn Bot>, event: Event, settle: Option<Arc<Settle>>) {
+        self.app.accounts.note(&bot, &event);
+        let bot = self.app.outbound.wrap(bot, Some(&event));
         // A message a waiting handler takes (`ctx.wait_reply`) goes to it alone; its handling lasts until that
         // handler settles again. Costs one atomic load when nobody waits.
         let event = match self.app.waiters.offer(event) {
@@ -269,6 +271,15 @@ impl Dispatcher {
                     skipped = Some((ctx, cmd.clone(), err));
                 }
                 continue;
+            }
+            if (cmd.cooldown.is_some() || cmd.rate_limit.is_some())
+                && let Err(err) = self.app.limits.check(cmd, &shared.sender, msg).await
+            {
+                // A limited command was hit and answered (or silenced on purpose): the chain ends here, as for a
+                // command that ran.
+                ran = true;
+                self.fail(ctx, Some(cmd), err, true).await;
+                break;
             }
             let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx.clone()))) {
                 Ok(fut) => AssertUnwindSafe(fut).catch_unwind().await,
@@ -414,7 +425,11 @@ impl Dispatcher {
             return;
         }
         let name = err.command().unwrap_or("dispatch").to_owned();
-        self.send_reply(&ctx, &name, err.default_reply(self.app.lang).into()).await;
+        let text = err.default_reply(self.app.lang);
+        if text.is_empty() {
+            return;
+        }
+        self.send_reply(&ctx, &name, text.into()).await;
     }
 
     async fn send_reply(&self, ctx: &Ctx, name: &str, message: Message) {

@@ -115,6 +115,26 @@ pub enum CommandError {
         /// The panic message.
         message: String,
     },
+    /// The command is cooling down in this scope (`cooldown = "30s"`).
+    #[error("command `{command}` is cooling down for {remaining:?}")]
+    Cooldown {
+        /// The command's name.
+        command: String,
+        /// Time left.
+        remaining: Duration,
+        /// The command's `cooldown_msg` (`{remaining}`: seconds left; empty: say nothing); `None`: the default.
+        message: Option<String>,
+    },
+    /// The command was used more often than its `rate_limit` allows in this scope.
+    #[error("command `{command}` is rate limited for {remaining:?}")]
+    RateLimited {
+        /// The command's name.
+        command: String,
+        /// Time until the next use is allowed.
+        remaining: Duration,
+        /// The command's `cooldown_msg` (`{remaining}`: seconds left; empty: say nothing); `None`: the default.
+        message: Option<String>,
+    },
     /// The bot is shutting down: a wait or call was cancelled.
     #[error("the bot is shutting down")]
     ShuttingDown,
@@ -159,6 +179,8 @@ impl CommandError {
             | CommandError::PermissionDenied { command, .. }
             | CommandError::SceneMismatch { command, .. }
             | CommandError::Handler { command, .. }
+            | CommandError::Cooldown { command, .. }
+            | CommandError::RateLimited { command, .. }
             | CommandError::Panic { command, .. } => Some(command),
             CommandError::PromptTimeout(_) | CommandError::ShuttingDown | CommandError::Refused(_) => None,
         }
@@ -183,7 +205,8 @@ impl CommandError {
         matches!(self, CommandError::SceneMismatch { .. } | CommandError::PermissionDenied { message: None, .. })
     }
 
-    /// What the default reply says, in `lang`. Never the `Display` of an internal error.
+    /// What the default reply says, in `lang` (empty: say nothing, as for `cooldown_msg = ""`). Never the
+    /// `Display` of an internal error.
     pub fn default_reply(&self, lang: Lang) -> String {
         let with_usage = |problem: String, usage: &str, summary: &str| {
             let mut text = problem;
@@ -212,6 +235,15 @@ impl CommandError {
             CommandError::PermissionDenied { message: Some(message), .. } => message.clone(),
             CommandError::PermissionDenied { message: None, .. } => Text::AdminOnly.render(lang),
             CommandError::SceneMismatch { allowed, .. } => Text::WrongScene(*allowed).render(lang),
+            CommandError::Cooldown { remaining, message, .. }
+            | CommandError::RateLimited { remaining, message, .. } => {
+                let secs = super::cooldown::remaining_secs(*remaining);
+                match message {
+                    Some(text) => text.replace("{remaining}", &secs.to_string()),
+                    None if matches!(self, CommandError::Cooldown { .. }) => Text::OnCooldown(secs).render(lang),
+                    None => Text::RateLimited(secs).render(lang),
+                }
+            }
             CommandError::PromptTimeout(_) => Text::ReplyTimeout.render(lang),
             CommandError::ShuttingDown => Text::ShuttingDown.render(lang),
             CommandError::Refused(message) => message.clone(),

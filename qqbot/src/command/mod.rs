@@ -7,6 +7,7 @@
 mod args;
 mod bot_command;
 mod conversation;
+mod cooldown;
 mod ctx;
 mod dispatcher;
 mod error;
@@ -24,6 +25,8 @@ pub use bot_command::{
     BotCommand, CommandRegistration, EventHandler, EventHandlerFn, EventRegistration, Handler, HandlerFuture,
     SourceLocation, WordMatch,
 };
+pub(crate) use cooldown::Limits;
+pub use cooldown::{Cooldown, LimitScope, ParseLimitError, RateLimit, parse_duration, parse_rate};
 pub(crate) use ctx::AppState;
 pub use ctx::Ctx;
 pub(crate) use dispatcher::dispatch_order;

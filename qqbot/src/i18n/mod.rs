@@ -88,6 +88,10 @@ pub enum Text<'a> {
     HelpEmpty,
     /// Argument kind names.
     Kind(ArgKindText),
+    /// A command is cooling down for this user, group or everyone: seconds left.
+    OnCooldown(u64),
+    /// A command was used more often than its rate limit allows: seconds until the next use.
+    RateLimited(u64),
 }
 
 /// Names of argument kinds as users read them in usage lines.
@@ -151,6 +155,20 @@ impl Text<'_> {
             } else {
                 "the bot is shutting down, please try again later"
             }),
+            Text::OnCooldown(secs) => {
+                if zh {
+                    let _ = write!(s, "冷却中，请 {secs} 秒后再试");
+                } else {
+                    let _ = write!(s, "this command is cooling down, try again in {secs} s");
+                }
+            }
+            Text::RateLimited(secs) => {
+                if zh {
+                    let _ = write!(s, "使用太频繁了，请 {secs} 秒后再试");
+                } else {
+                    let _ = write!(s, "used too often, try again in {secs} s");
+                }
+            }
             Text::AdminOnly => s.push_str(if zh {
                 "只有管理员可以使用这个命令"
             } else {

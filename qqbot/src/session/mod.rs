@@ -52,7 +52,7 @@ mod record;
 mod scope;
 mod store;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock, TokioClock};
 pub use config::{SessionBackend, SessionConfig};
 pub use error::SessionError;
 pub(crate) use handle::Origin;

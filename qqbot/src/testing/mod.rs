@@ -66,9 +66,13 @@ impl TestClient {
             app.state(SessionManager::memory())
         };
         let built = app.build()?;
+        let bot = Arc::new(RecordingBot::new(BOT_ID));
+        // The recording bot is the connected account: scheduled jobs send through it, on the app's clock.
+        built.scheduler.accounts().add(bot.clone());
+        built.scheduler.start();
         Ok(TestClient {
             dispatcher: built.sink.dispatcher().clone(),
-            bot: Arc::new(RecordingBot::new(BOT_ID)),
+            bot,
             shutdown: built.shutdown,
             next_id: AtomicU64::new(1),
             platform: Platform::Console,

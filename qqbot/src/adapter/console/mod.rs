@@ -82,6 +82,8 @@ impl Adapter for ConsoleAdapter {
             let interactive = interactive.unwrap_or_else(|| input.is_none() && std::io::stdin().is_terminal());
             let output: ConsoleOutput = output.unwrap_or_else(|| Arc::new(std::sync::Mutex::new(std::io::stdout())));
             let bot = Arc::new(ConsoleBot::new(config.self_id.clone(), interactive, output.clone()));
+            // The console account is connected from the start: scheduled jobs send through it.
+            sink.add_account(bot.clone());
             let mut state = ConsoleState::new(config);
             let lang = sink.lang();
             let say = |text: &str| {
@@ -123,6 +125,16 @@ impl Adapter for ConsoleAdapter {
                         }
                     }
                     state::Input::Nothing => {}
+                    state::Input::Wait(by) => {
+                        let moved = sink.clock().skip(by);
+                        // Jobs that fell due wake up, run and print in their own tasks: give them a moment so their
+                        // messages come before the next line's.
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        sink.idle().await;
+                        if interactive || !moved {
+                            say(&waited(lang, by, moved));
+                        }
+                    }
                     state::Input::Message(event) | state::Input::Notice(event) => {
                         let handle = sink.dispatch(bot.clone(), *event).await;
                         handle.settled().await;
@@ -142,6 +154,16 @@ impl Adapter for ConsoleAdapter {
             }
             Ok(())
         })
+    }
+}
+
+fn waited(lang: Lang, by: std::time::Duration, moved: bool) -> String {
+    let secs = by.as_secs();
+    match (lang == Lang::ZhCn, moved) {
+        (true, true) => format!("（时间快进了 {secs} 秒）"),
+        (false, true) => format!("(time moved forward by {secs} s)"),
+        (true, false) => "（这个应用的时钟不能快进）".to_owned(),
+        (false, false) => "(this app's clock cannot be moved forward)".to_owned(),
     }
 }
 

@@ -62,6 +62,7 @@ pub(crate) const HELP: &str = "\
   :poke [id]       戳一戳（默认戳机器人）/ poke someone (the bot by default)
   :recall [消息id]  撤回消息（默认你的上一条）/ recall a message (your last one by default)
   :friend          模拟加机器人好友 / simulate adding the bot as a friend
+  :wait <时长>      快进时间，如 :wait 30s、:wait 1h（冷却、定时任务）/ fast-forward time for cooldowns and jobs
   :help            显示本帮助 / show this help
   :quit            退出 / quit
   消息中的 @bot 会@机器人，@123 会@用户 123 / `@bot` in a message mentions the bot, `@123` mentions user 123";
@@ -73,6 +74,8 @@ pub(crate) enum Input {
     Message(Box<Event>),
     /// A simulated notice (someone joined, poked, recalled …), for trying `#[on_event]` handlers.
     Notice(Box<Event>),
+    /// `:wait 30s`: fast-forward the app's clock.
+    Wait(std::time::Duration),
     /// A console command's answer, to show in interactive mode.
     Said(String),
     /// An empty line.
@@ -198,6 +201,11 @@ impl ConsoleState {
                 }
             }
             "join" | "leave" | "poke" | "recall" | "friend" => return self.notice(name, parts.next()),
+            "wait" => match parts.next().map(crate::config::parse_duration) {
+                Some(Ok(by)) => return Input::Wait(by),
+                _ if zh => "用法：:wait <时长>，如 :wait 30s、:wait 1m30s、:wait 1d".to_owned(),
+                _ => "usage: :wait <duration>, such as :wait 30s, :wait 1m30s, :wait 1d".to_owned(),
+            },
             "user" => match parts.next() {
                 Some(id) => {
                     self.config.user_id = id.to_owned();

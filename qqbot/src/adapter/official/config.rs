@@ -86,6 +86,9 @@ impl IntentsSetting {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OfficialConfig {
+    /// `[official.send_rate]`: outbound pacing for this account, instead of `[bot.send_rate]` (read by the app's
+    /// outbound layer).
+    pub send_rate: Option<crate::api::SendRateConfig>,
     /// The bot's AppID.
     pub appid: String,
     /// The bot's AppSecret (also accepted as `client_secret`).
@@ -158,6 +161,7 @@ impl Default for OfficialConfig {
             resource: Some(ResourceServerOptions::default()),
             retry_config: None,
             max_frame_bytes: 16 << 20,
+            send_rate: None,
         }
     }
 }
@@ -229,6 +233,13 @@ impl OfficialConfig {
                 let mut tables = Vec::with_capacity(entries.len());
                 for (i, entry) in entries.into_iter().enumerate() {
                     match entry {
+                        // Pacing is per platform (and per account inside it), set once in `[official.send_rate]`.
+                        toml::Value::Table(t) if t.contains_key("send_rate") => {
+                            return Err(Error::config(
+                                format!("[[official.accounts]] entry {}", i + 1),
+                                "`send_rate` is set once for every official account: move it to [official.send_rate]",
+                            ));
+                        }
                         toml::Value::Table(t) => tables.push(t),
                         _ => {
                             return Err(Error::config(

@@ -117,6 +117,10 @@ impl OfficialAdapter {
 
     /// Builds the REST API for this account (the adapter builds its own when it runs).
     pub fn api(&self) -> Result<OfficialApi> {
+        self.api_with_hooks(Arc::default())
+    }
+
+    fn api_with_hooks(&self, hooks: Arc<crate::api::ApiHooks>) -> Result<OfficialApi> {
         let http = crate::adapter::tls::http_client()
             .timeout(self.config.request_timeout())
             .build()
@@ -128,7 +132,7 @@ impl OfficialAdapter {
             http.clone(),
             Duration::from_secs(self.config.token_refresh_ahead_secs),
         ));
-        Ok(OfficialApi::new(Rest::new(http, self.config.api_base(), creds)))
+        Ok(OfficialApi::new(Rest::new(http, self.config.api_base(), creds).with_hooks(hooks)))
     }
 }
 
@@ -145,7 +149,7 @@ impl Adapter for OfficialAdapter {
                 (None, Some(options)) => Arc::new(ResourceChainBuilder::start(options.clone()).await?),
                 (None, None) => Arc::new(InlineChainBuilder),
             };
-            let api = self.api()?;
+            let api = self.api_with_hooks(sink.api_hooks())?;
             let creds = api.inner.rest.credentials().clone();
             let refresher_sink = sink.clone();
             let refresher = tokio::spawn(async move { creds.refresh_loop(refresher_sink.shutdown_signal()).await });

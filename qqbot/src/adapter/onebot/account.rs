@@ -13,7 +13,7 @@ use super::protocol::id::IdParam;
 use super::protocol::send::SendRequest;
 use super::transport::http_call::HttpApiClient;
 use super::transport::link::WsLink;
-use crate::api::{Bot, Target};
+use crate::api::{ApiCall, ApiHooks, Bot, Target};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};
 use crate::message::Message;
@@ -52,22 +52,56 @@ impl ActionCaller for NoApi {
     }
 }
 
+/// The typed API's caller, between the app's API-call hooks.
+struct HookedCaller {
+    inner: Arc<dyn ActionCaller>,
+    hooks: Arc<ApiHooks>,
+    self_id: String,
+}
+
+impl ActionCaller for HookedCaller {
+    fn call_action<'a>(
+        &'a self,
+        action: &'a str,
+        params: serde_json::Value,
+    ) -> BoxFuture<'a, Result<serde_json::Value>> {
+        Box::pin(async move {
+            let self_id = match self.inner.self_id() {
+                "" => self.self_id.clone(),
+                id => id.to_owned(),
+            };
+            let call = ApiCall { platform: Platform::OneBot, self_id, action: action.to_owned(), params };
+            let perform = self.inner.call_action(action, call.params.clone());
+            self.hooks.around(&call, perform).await
+        })
+    }
+
+    fn self_id(&self) -> &str {
+        self.inner.self_id()
+    }
+}
+
 /// One OneBot account. `ctx.onebot()?` gives its [`OneBotApi`].
 #[derive(Debug)]
 pub struct OneBotBot {
     self_id: String,
     api: OneBotApi,
     caller: Caller,
+    hooks: Arc<ApiHooks>,
 }
 
 impl OneBotBot {
-    pub(crate) fn new(self_id: &str, caller: Caller) -> Self {
-        let api_caller: Arc<dyn ActionCaller> = match &caller {
+    pub(crate) fn new(self_id: &str, caller: Caller, hooks: Arc<ApiHooks>) -> Self {
+        let mut api_caller: Arc<dyn ActionCaller> = match &caller {
             Caller::Ws(link) => link.clone(),
             Caller::Http(client) => client.clone(),
             Caller::None => Arc::new(NoApi { self_id: self_id.to_owned() }),
         };
-        OneBotBot { self_id: self_id.to_owned(), api: OneBotApi::new(api_caller), caller }
+        if !hooks.is_empty() {
+            api_caller =
+                Arc::new(HookedCaller { inner: api_caller, hooks: hooks.clone(), self_id: self_id.to_owned() });
+        }
+        OneBotBot { self_id: self_id.to_owned(), api: OneBotApi::new(api_caller), caller, hooks }
     }
 
     /// The account's typed API.
@@ -75,14 +109,29 @@ impl OneBotBot {
         &self.api
     }
 
-    /// Performs an action with typed params, without building a JSON tree (the send path).
+    /// Performs an action with typed params, without building a JSON tree (the send path) unless API-call hooks
+    /// need to see them. With the typed API's [`HookedCaller`], the one call function of the OneBot adapter.
     async fn call<P: Serialize + Sync>(&self, action: &str, params: &P) -> Result<serde_json::Value> {
+        if self.hooks.is_empty() {
+            return self.perform(action, params).await;
+        }
+        let call = ApiCall {
+            platform: Platform::OneBot,
+            self_id: self.self_id.clone(),
+            action: action.to_owned(),
+            params: serde_json::to_value(params)?,
+        };
+        self.hooks.around(&call, self.perform(action, params)).await
+    }
+
+    async fn perform<P: Serialize + Sync>(&self, action: &str, params: &P) -> Result<serde_json::Value> {
         match &self.caller {
             Caller::Ws(link) => link.call(action, params).await,
             Caller::Http(client) => client.call(action, params).await,
             Caller::None => {
+                // Straight to the refusal: through `self.api` the hooks would see this call twice.
                 let value = serde_json::to_value(params)?;
-                self.api.call(action, value).await
+                NoApi { self_id: self.self_id.clone() }.call_action(action, value).await
             }
         }
     }

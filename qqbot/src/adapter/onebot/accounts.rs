@@ -11,16 +11,23 @@ use super::account::{Caller, OneBotBot, QuickReplyBot};
 use super::transport::Accounts;
 use super::transport::http_call::HttpApiClient;
 use super::transport::link::WsLink;
-use crate::api::Bot;
+use crate::api::{ApiHooks, Bot};
 use crate::message::Message;
 
 /// One bot per account id. Looked up only when a connection sees an account it has not cached.
 #[derive(Debug, Default)]
 pub(crate) struct BotRegistry {
     bots: Mutex<HashMap<String, Arc<OneBotBot>>>,
+    /// The app's API-call hooks, given to every account's bot.
+    hooks: Arc<ApiHooks>,
 }
 
 impl BotRegistry {
+    /// A registry whose bots run every call between `hooks`.
+    pub(crate) fn new(hooks: Arc<ApiHooks>) -> Self {
+        BotRegistry { bots: Mutex::default(), hooks }
+    }
+
     /// The bot of `self_id` over a WebSocket link.
     pub(crate) fn ws_bot(&self, self_id: &str, link: &Arc<WsLink>) -> Arc<dyn Bot> {
         self.get_or_insert(self_id, || Caller::Ws(link.clone()))
@@ -43,7 +50,9 @@ impl BotRegistry {
             Ok(b) => b,
             Err(poisoned) => poisoned.into_inner(),
         };
-        bots.entry(self_id.to_owned()).or_insert_with(|| Arc::new(OneBotBot::new(self_id, caller()))).clone()
+        bots.entry(self_id.to_owned())
+            .or_insert_with(|| Arc::new(OneBotBot::new(self_id, caller(), self.hooks.clone())))
+            .clone()
     }
 }
 

@@ -152,7 +152,7 @@ impl Adapter for OneBotAdapter {
     fn run(self: Box<Self>, sink: EventSink) -> BoxFuture<'static, Result<()>> {
         Box::pin(async move {
             let this = *self;
-            let bots = Arc::new(BotRegistry::default());
+            let bots = Arc::new(BotRegistry::new(sink.api_hooks()));
             let mut tasks = tokio::task::JoinSet::new();
             for (fwd, self_id) in this.forwards {
                 let link = WsLink::new(forward::loggable(&fwd.uri).to_owned(), self_id, this.timeout, this.large_ids);

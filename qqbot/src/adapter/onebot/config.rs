@@ -55,6 +55,10 @@ pub const DEFAULT_POST_PATH: &str = "/onebot/v11/http";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OneBotConfig {
+    /// `[onebot.send_rate]`: outbound pacing for OneBot accounts, instead of `[bot.send_rate]` (read by the
+    /// app's outbound layer).
+    #[serde(default)]
+    pub send_rate: Option<crate::api::SendRateConfig>,
     /// Short form: a forward WebSocket to this URI.
     #[serde(default)]
     pub uri: Option<String>,
@@ -117,6 +121,7 @@ fn default_quick_window() -> f64 {
 impl Default for OneBotConfig {
     fn default() -> Self {
         OneBotConfig {
+            send_rate: None,
             uri: None,
             listen: None,
             path: None,

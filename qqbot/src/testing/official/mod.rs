@@ -515,6 +515,7 @@ pub fn spawn_app(app: App, adapter: impl Adapter) -> Result<RunningApp> {
     let built = app.build()?;
     let sink = built.sink.clone();
     let adapter: Box<dyn Adapter> = Box::new(adapter);
+    built.scheduler.start();
     let task = tokio::spawn(adapter.run(built.sink));
     Ok(RunningApp { shutdown: built.shutdown, sink, task })
 }
@@ -524,6 +525,7 @@ pub fn spawn_app(app: App, adapter: impl Adapter) -> Result<RunningApp> {
 pub fn spawn_configured(app: App) -> Result<RunningApp> {
     let built = app.build()?;
     let sink = built.sink.clone();
+    built.scheduler.start();
     let runs: Vec<_> = built.adapters.into_iter().map(|adapter| adapter.run(sink.clone())).collect();
     let task = tokio::spawn(async move {
         let results = futures_util::future::join_all(runs).await;

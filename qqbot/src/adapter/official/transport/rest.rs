@@ -11,7 +11,9 @@ use serde_json::Value;
 use super::super::credentials::Credentials;
 use super::super::error::{OfficialError, OfficialErrorKind};
 use crate::adapter::serde_lenient;
+use crate::api::{ApiCall, ApiHooks};
 use crate::error::{Error, Result};
+use crate::event::Platform;
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -37,6 +39,7 @@ pub(crate) struct Rest {
     http: reqwest::Client,
     base: String,
     creds: Arc<Credentials>,
+    hooks: Arc<ApiHooks>,
 }
 
 impl std::fmt::Debug for Rest {
@@ -74,7 +77,13 @@ pub(crate) fn describe(e: reqwest::Error) -> String {
 
 impl Rest {
     pub(crate) fn new(http: reqwest::Client, base: String, creds: Arc<Credentials>) -> Self {
-        Rest { http, base, creds }
+        Rest { http, base, creds, hooks: Arc::default() }
+    }
+
+    /// Runs every call between the app's API-call hooks.
+    pub(crate) fn with_hooks(mut self, hooks: Arc<ApiHooks>) -> Self {
+        self.hooks = hooks;
+        self
     }
 
     pub(crate) fn credentials(&self) -> &Arc<Credentials> {
@@ -82,7 +91,25 @@ impl Rest {
     }
 
     /// Performs a call; `label` names the endpoint in logs and errors (`POST /v2/groups/{group_openid}/messages`).
+    /// The one call function of the official adapter: the app's API-call hooks see every request here.
     pub(crate) async fn call(&self, method: Method, path: &str, label: &str, body: &Body) -> Result<Value> {
+        if self.hooks.is_empty() {
+            return self.perform(method, path, label, body).await;
+        }
+        let params = match body {
+            Body::Json(v) => v.clone(),
+            Body::None | Body::Multipart { .. } => Value::Null,
+        };
+        let call = ApiCall {
+            platform: Platform::Official,
+            self_id: self.creds.appid().to_owned(),
+            action: label.to_owned(),
+            params,
+        };
+        self.hooks.around(&call, self.perform(method, path, label, body)).await
+    }
+
+    async fn perform(&self, method: Method, path: &str, label: &str, body: &Body) -> Result<Value> {
         let mut refreshed = false;
         let mut retried_system = false;
         loop {
