@@ -168,7 +168,11 @@ impl Bot for OneBotBot {
 
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
         Box::pin(async move {
+            // With API hooks, through the hooked path (they see the call's parameters as JSON).
             let Caller::Ws(link) = &self.caller else { return self.send_message(target, &message).await };
+            if !self.hooks.is_empty() {
+                return self.send_message(target, &message).await;
+            }
             // Encoded, then the message dropped before the frame is written: a long reply is not held twice.
             let request = SendRequest::new(target, &message)?;
             let action = request.action();

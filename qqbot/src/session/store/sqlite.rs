@@ -166,6 +166,10 @@ impl SessionStore for SqliteStore {
     }
 
     fn check(&self) -> StoreFuture<'_, ()> {
+        // No file yet: nothing can be wrong with it, and it is created on first use (not by merely starting).
+        if !self.path.exists() {
+            return Box::pin(async { Ok(()) });
+        }
         // Opening runs the pragmas and creates the table; reading one row proves the file is a database we can read.
         let result = self.run(|conn| {
             conn.query_row("SELECT count(*) FROM (SELECT 1 FROM qqbot_sessions LIMIT 1)", [], |_| Ok(()))
