@@ -262,12 +262,14 @@ impl App {
             .map(|w| w.trim().trim_start_matches(['/', '／']).to_owned())
             .filter(|w| !w.is_empty())
             .collect();
-        let builtin = (!plugin_words.is_empty()).then(|| crate::command::plugin_command(plugin_words));
-        let mut commands: Vec<Arc<BotCommand>> =
-            registered.into_iter().chain(self.commands).chain(builtin).map(Arc::new).collect();
-        dispatch_order(&mut commands);
+        let mut commands: Vec<Arc<BotCommand>> = registered.into_iter().chain(self.commands).map(Arc::new).collect();
         handlers.extend(self.event_handlers);
-        let plugins = crate::plugin::load(self.registered, &self.plugins, &self.config)?;
+        let used: Vec<&str> = commands
+            .iter()
+            .filter_map(|c| c.plugin.as_deref())
+            .chain(handlers.iter().filter_map(|h| h.plugin.as_deref()))
+            .collect();
+        let plugins = crate::plugin::load(self.registered, &used, &self.plugins, &self.config)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
         crate::session::install(&mut states, &self.config, &shutdown_rx)?;
@@ -280,6 +282,11 @@ impl App {
                 plugin_names.push(name.clone());
             }
         }
+        // The switch command exists only in an app that has something to switch.
+        if !plugin_words.is_empty() && !plugin_names.is_empty() {
+            commands.push(Arc::new(crate::command::plugin_command(plugin_words)));
+        }
+        dispatch_order(&mut commands);
         let mut policies = HashMap::new();
         for name in &plugin_names {
             policies.insert(name.clone(), self.config.plugin_policy(name)?);

@@ -13,7 +13,7 @@
 //! deny_users = ["666"]     # ignored before any command or handler runs
 //! deny_groups = []
 //!
-//! [plugins.天气]           # one table per plugin: switch defaults, then the plugin's own settings
+//! [plugins."天气"]         # one table per plugin: switch defaults, then the plugin's own settings
 //! enabled_by_default = true
 //! deny_groups = ["123"]
 //! ```

@@ -96,6 +96,7 @@ pub mod __private {
         EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, RegexParam, Requirement,
         ShortCircuitOutput, SourceLocation, WordMatch,
     };
+    pub use crate::command::Permission;
     pub use crate::event::Scene;
     pub use futures_util::future::BoxFuture;
 

@@ -105,6 +105,11 @@ impl Dispatcher {
         &self.commands
     }
 
+    /// The app's plugin switches and deny lists: the one place that decides whether a plugin runs for a target.
+    pub fn switches(&self) -> &Arc<crate::plugin::Switches> {
+        &self.app.switches
+    }
+
     /// Hands an event over for handling. Waits while `max_in_flight` events are being handled (back-pressure),
     /// then returns at once; the handlers run in their own task.
     pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
@@ -404,8 +409,9 @@ impl Dispatcher {
             .collect();
         Some(match parts.next() {
             None => help_for(&commands, scene, is_admin, lang, word),
-            Some(name) => help_command(&commands, name, scene, is_admin, lang)
-                .or_else(|| help_plugin(&commands, &self.app.plugins, name, scene, is_admin, lang))
+            // A plugin's name wins over a command word: its page lists that command too.
+            Some(name) => help_plugin(&commands, &self.app.plugins, name, scene, is_admin, lang)
+                .or_else(|| help_command(&commands, name, scene, is_admin, lang))
                 .unwrap_or_else(|| {
                     let mut text = Text::HelpNoSuchCommand(name).render(lang);
                     text.push('\n');

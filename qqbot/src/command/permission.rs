@@ -66,6 +66,11 @@ impl Permission {
         Permission { roles, checks: Vec::new() }
     }
 
+    /// Nobody: the start of a `|` chain.
+    pub const fn empty() -> Self {
+        Permission::roles(0)
+    }
+
     /// A permission from a custom check.
     pub fn check<F>(f: F) -> Self
     where

@@ -1,5 +1,5 @@
 //! Plugins: a named group of commands and event handlers (NoneBot's and Koishi's plugins), with metadata
-//! declared once by [`plugin!`](crate::plugin!), an optional typed configuration section `[plugins.<name>]`,
+//! declared once by [`plugin!`](crate::plugin!), an optional typed configuration section `[plugins."<name>"]` (TOML needs the quotes around a Chinese name),
 //! and run-time switches per group and per user ([`Switches`]) kept in the session store.
 //!
 //! ```
@@ -153,13 +153,18 @@ pub(crate) struct Plugins {
 /// start-up with an error naming the plugin, the problem and the file.
 pub(crate) fn load(
     registered: bool,
+    used: &[&str],
     extra: &[(PluginMeta, Option<ConfigLoader>)],
     config: &crate::config::Config,
 ) -> crate::Result<Plugins> {
     let mut metas = Vec::new();
     let mut configs = Vec::new();
-    let regs = if registered { inventory::iter::<PluginRegistration>.into_iter().collect() } else { Vec::new() };
-    let all = regs.iter().map(|r| ((r.meta)(), r.config)).chain(extra.iter().cloned());
+    // An app without the binary's registrations (`App::empty`) still knows the plugins its own commands name.
+    let all = inventory::iter::<PluginRegistration>
+        .into_iter()
+        .map(|r| ((r.meta)(), r.config))
+        .filter(|(meta, _)| registered || used.contains(&meta.name.as_str()))
+        .chain(extra.iter().cloned());
     for (meta, loader) in all {
         if let Some(loader) = loader {
             let section = config.plugin_section(&meta.name).map(|mut t| {
