@@ -125,11 +125,31 @@ macro_rules! plugin {
             }
         };
     };
+    ($($key:ident = $value:expr),* $(,)?) => {
+        // Each key named as an item, so an unknown one is reported on the key with the closest known name.
+        const _: () = {
+            $(#[allow(unused_imports)] use $crate::plugin::plugin_keys::$key;)*
+        };
+        ::core::compile_error!(
+            "`plugin!` takes `name = \"…\"` first, then any of `description = \"…\"`, `usage = \"…\"`, `version = \"…\"`, `config = Type`, in this order"
+        );
+    };
     ($($other:tt)*) => {
         ::core::compile_error!(
             "`plugin!` takes `name = \"…\"` first, then any of `description = \"…\"`, `usage = \"…\"`, `version = \"…\"`, `config = Type`, in this order"
         );
     };
+}
+
+/// The keys `plugin!` knows, as items, for its error messages. Generated code only.
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub mod plugin_keys {
+    pub const name: () = ();
+    pub const description: () = ();
+    pub const usage: () = ();
+    pub const version: () = ();
+    pub const config: () = ();
 }
 
 #[doc(hidden)]
