@@ -425,7 +425,10 @@ pub fn expand_event(args: EventArgs, func: ItemFn) -> syn::Result<TokenStream> {
     let vis = &func.vis;
     let name = args.name.clone().unwrap_or_else(|| LitStr::new(&fn_name.to_string(), fn_name.span()));
     let priority = args.priority.unwrap_or(0);
-    let plugin_set = args.plugin.as_ref().map(|p| quote!(__h.plugin = ::core::option::Option::Some(::std::string::String::from(#p));));
+    let plugin_set = args
+        .plugin
+        .as_ref()
+        .map(|p| quote!(__h.plugin = ::core::option::Option::Some(::std::string::String::from(#p));));
     let ret = return_type(&func);
     let span = ret.span();
     let into_reply = quote_spanned!(span=> ::qqbot::__private::IntoReply::into_reply(__out));

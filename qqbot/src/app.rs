@@ -10,15 +10,15 @@ use tokio::sync::watch;
 use crate::adapter::console::{ConsoleAdapter, ConsoleConfig};
 use crate::adapter::{self, Adapter, EventSink};
 use crate::command::{
-    AppState, BotCommand, CommandError, CommandRegistration, Ctx, Dispatcher, EventHandler, EventRegistration, OnError,
-    Hooks, dispatch_order,
+    AppState, BotCommand, CommandError, CommandRegistration, Ctx, Dispatcher, EventHandler, EventRegistration, Hooks,
+    OnError, dispatch_order,
 };
 use crate::command::{CommandOutcome, HookFlow};
-use crate::plugin::{PluginMeta, Switches};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::i18n::Lang;
+use crate::plugin::{PluginMeta, Switches};
 
 /// A bot application.
 ///
@@ -277,7 +277,9 @@ impl App {
             states.insert(type_id, value);
         }
         let mut plugin_names: Vec<String> = plugins.metas.iter().map(|m| m.name.clone()).collect();
-        for name in commands.iter().filter_map(|c| c.plugin.as_ref()).chain(handlers.iter().filter_map(|h| h.plugin.as_ref())) {
+        for name in
+            commands.iter().filter_map(|c| c.plugin.as_ref()).chain(handlers.iter().filter_map(|h| h.plugin.as_ref()))
+        {
             if !plugin_names.contains(name) {
                 plugin_names.push(name.clone());
             }

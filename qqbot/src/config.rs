@@ -171,7 +171,10 @@ impl Config {
     /// The switch defaults of `[plugins.<name>]` (its other keys are the plugin's own configuration).
     pub fn plugin_policy(&self, name: &str) -> Result<crate::plugin::PluginPolicy> {
         let Some(mut table) = self.plugin_section(name) else { return Ok(Default::default()) };
-        table.retain(|k, _| crate::plugin::SWITCH_KEYS.iter().any(|s| *s == k));
+        table.retain(|k, _| {
+            let k: &str = k;
+            crate::plugin::SWITCH_KEYS.contains(&k)
+        });
         toml::Value::Table(table)
             .try_into()
             .map_err(|e: toml::de::Error| Error::config(self.source_name(), format!("[plugins.{name}]: {e}")))

@@ -74,10 +74,10 @@ pub use qqbot_macros::on_event;
 pub mod prelude {
     pub use crate::api::{Bot, Target};
     pub use crate::app::App;
+    pub use crate::command::permission::{GROUP_ADMIN, GROUP_MEMBER, GROUP_OWNER, PRIVATE, SUPERUSER};
     pub use crate::command::{
         At, BotCommand, Captures, CommandError, Ctx, Flow, PluginConfig, RawText, Rest, State, Text, WordMatch,
     };
-    pub use crate::command::permission::{GROUP_ADMIN, GROUP_MEMBER, GROUP_OWNER, PRIVATE, SUPERUSER};
     pub use crate::error::{Error, Result};
     pub use crate::event::{
         Event, FriendRequest, GroupRequest, MemberJoined, MemberLeft, MessageEvent, NoticeEvent, Platform, Poked,
@@ -91,12 +91,12 @@ pub mod prelude {
 /// Paths the macros' generated code names. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::command::Permission;
     pub use crate::command::{
         ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Ctx, EventHandler, EventParam,
         EventRegistration, HandlerOutput, HandlerParam, IntoReply, ParamError, RegexParam, Requirement,
         ShortCircuitOutput, SourceLocation, WordMatch,
     };
-    pub use crate::command::Permission;
     pub use crate::event::Scene;
     pub use futures_util::future::BoxFuture;
 

@@ -111,7 +111,8 @@ async fn the_builder_takes_permissions_and_on_error_sees_the_denial() {
     let c = client(App::empty().command(anyone));
     assert_eq!(c.private("u1").send("/open").await.texts(), ["ok"]);
     assert_eq!(c.group_member("1", "u1").send("/open").await.texts(), ["ok"]);
-    let nobody = BotCommand::new("never").word("/never").permission(Permission::empty()).handler(|_c: Ctx| async { "x" });
+    let nobody =
+        BotCommand::new("never").word("/never").permission(Permission::empty()).handler(|_c: Ctx| async { "x" });
     let c = client(App::empty().command(nobody));
     assert_ne!(c.private("su").send("/never").await.texts(), ["x"], "an empty permission lets nobody through");
 }

@@ -548,9 +548,9 @@ impl<T> std::ops::Deref for PluginConfig<T> {
 
 impl<T: Send + Sync + 'static> FromCtx for PluginConfig<T> {
     fn from_ctx(ctx: &Ctx) -> Result<Self, Error> {
-        ctx.state::<crate::plugin::ConfigSlot<T>>()
-            .map(|slot| PluginConfig(slot.0.clone()))
-            .ok_or(Error::Missing { what: "plugin configuration of this type (declare it with `plugin! { …, config = T }`)" })
+        ctx.state::<crate::plugin::ConfigSlot<T>>().map(|slot| PluginConfig(slot.0.clone())).ok_or(Error::Missing {
+            what: "plugin configuration of this type (declare it with `plugin! { …, config = T }`)",
+        })
     }
 
     fn requirements(out: &mut Vec<Requirement>) {

@@ -32,12 +32,12 @@ pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
 pub use error::{BoxError, CommandError, OnError};
 pub use extract::{
-    CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, PluginConfig, RawText, RegexParam,
-    Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
+    CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, PluginConfig, RawText,
+    RegexParam, Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
 };
 pub use help::{help_command, help_for, help_plugin, help_text};
-pub use hooks::{CommandOutcome, HookFlow};
 pub(crate) use hooks::Hooks;
+pub use hooks::{CommandOutcome, HookFlow};
 pub use permission::{IntoPermission, Permission};
 pub(crate) use plugin_command::plugin_command;
 pub use reply::{Flow, HandlerOutput, IntoReply, ShortCircuitOutput};

@@ -303,7 +303,11 @@ impl Text<'_> {
                 };
             }
             Text::PluginUnknown(name) => {
-                let _ = if zh { write!(s, "没有「{name}」这个插件") } else { write!(s, "there is no plugin \"{name}\"") };
+                let _ = if zh {
+                    write!(s, "没有「{name}」这个插件")
+                } else {
+                    write!(s, "there is no plugin \"{name}\"")
+                };
             }
             Text::PluginSwitchDenied => s.push_str(if zh {
                 "只有群主、管理员或超级用户可以开关插件"
@@ -312,9 +316,15 @@ impl Text<'_> {
             }),
             Text::PluginUsage(word) => {
                 let _ = if zh {
-                    write!(s, "用法：/{word} 列表 | /{word} 开启 <插件> [全局|@用户] | /{word} 关闭 <插件> [全局|@用户]")
+                    write!(
+                        s,
+                        "用法：/{word} 列表 | /{word} 开启 <插件> [全局|@用户] | /{word} 关闭 <插件> [全局|@用户]"
+                    )
                 } else {
-                    write!(s, "usage: /{word} list | /{word} enable <plugin> [global|@user] | /{word} disable <plugin> [global|@user]")
+                    write!(
+                        s,
+                        "usage: /{word} list | /{word} enable <plugin> [global|@user] | /{word} disable <plugin> [global|@user]"
+                    )
                 };
             }
             Text::HelpPluginHeader(name) => {
