@@ -315,6 +315,13 @@ impl App {
                 format!("{} problem(s) must be fixed before the bot can start:{list}", unmet.len()),
             ));
         }
+        let switches = Arc::new(switches);
+        // Read the stored switches now, so that the first event (or a job) finds them cached; the dispatcher
+        // still waits for this load before its first check.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let switches = switches.clone();
+            runtime.spawn(async move { switches.load().await });
+        }
         let state = Arc::new(AppState {
             lang: self.config.lang(),
             superusers: self.config.bot.superusers.clone(),
@@ -332,7 +339,7 @@ impl App {
                 .filter(|w| !w.is_empty())
                 .collect(),
             suggest: self.config.bot.suggest,
-            switches: Arc::new(switches),
+            switches: switches.clone(),
             plugins: plugins.metas,
             hooks: self.hooks,
         });
