@@ -226,3 +226,46 @@ impl Switches {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn switches(policy: PluginPolicy) -> Switches {
+        let policies = HashMap::from([("p".to_owned(), policy)]);
+        Switches::new(vec!["p".into()], policies, ["bad".to_owned()], ["badg".to_owned()], None)
+    }
+
+    #[tokio::test]
+    async fn the_most_specific_switch_wins_and_deny_lists_come_first() {
+        let s = switches(PluginPolicy { deny_users: vec!["x".into()], ..Default::default() });
+        assert!(s.is_enabled("p", Some("g"), Some("u")), "on by default");
+        s.set("p", SwitchScope::Global, false).await.expect("set");
+        assert!(!s.is_enabled("p", Some("g"), Some("u")));
+        s.set("p", SwitchScope::Group("g".into()), true).await.expect("set");
+        assert!(s.is_enabled("p", Some("g"), Some("u")), "group over global");
+        assert!(!s.is_enabled("p", Some("h"), Some("u")));
+        s.set("p", SwitchScope::User("u".into()), false).await.expect("set");
+        assert!(!s.is_enabled("p", Some("g"), Some("u")), "user over group");
+        assert!(s.is_enabled("p", Some("g"), Some("v")));
+        s.set("p", SwitchScope::Group("g".into()), true).await.expect("set");
+        assert!(!s.is_enabled("p", Some("g"), Some("x")), "the plugin's deny list beats every switch");
+        assert!(matches!(s.set("q", SwitchScope::Global, true).await, Err(SwitchError::UnknownPlugin(_))));
+        assert!(s.is_denied(None, Some("bad")) && s.is_denied(Some("badg"), Some("u")));
+        assert!(!s.is_denied(Some("g"), Some("u")));
+    }
+
+    #[test]
+    fn defaults_and_allow_lists() {
+        let s = switches(PluginPolicy {
+            enabled_by_default: false,
+            allow_groups: vec!["a".into()],
+            ..Default::default()
+        });
+        assert!(!s.is_enabled("p", Some("a"), None), "off by default");
+        let s = switches(PluginPolicy { allow_users: vec!["u".into()], ..Default::default() });
+        assert!(s.is_enabled("p", None, Some("u")));
+        assert!(!s.is_enabled("p", None, Some("v")));
+        assert!(s.is_enabled("other", None, Some("v")), "a plugin nobody configured is on");
+    }
+}
