@@ -21,7 +21,7 @@ type Inspector = fn(&Path, &str) -> Result<String, String>;
 const PLATFORMS: &[(&str, Inspector)] = &[("onebot", onebot), ("official", official_platform)];
 
 fn onebot(_: &Path, text: &str) -> Result<String, String> {
-    qqbot::adapter::onebot::protocol::inspect::inspect(text).map(|kind| kind.to_string())
+    qqbot::adapter::onebot::inspect(text).map(|kind| kind.to_string())
 }
 
 /// Whole gateway/webhook frames of any opcode, and dispatch bodies (`*.d.json`, the event type from the name).

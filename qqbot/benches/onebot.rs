@@ -2,8 +2,8 @@
 //! frame, and the whole in-process path frame text → `Event` → dispatch → reply frame.
 //!
 //! `cargo bench -p qqbot --bench onebot`. Every function measured is the one the adapter itself calls
-//! (`protocol::frame::decode_frame`, `protocol::convert::to_event`, `protocol::send::SendRequest` +
-//! `protocol::frame::encode_request`), so a change to the adapter shows here. The frames are the load generator's
+//! (the frame policy `read_frame` every transport applies, `decode_frame`, `SendRequest` + `encode_request`), so a
+//! change to the adapter shows here. The frames are the load generator's
 //! `/echo <i>` event (`../shared/bench/loadgen`, byte for byte: `serde_json` writes its keys sorted), a NapCat
 //! capture from the shared corpus, and NapCat's answer to `send_group_msg`.
 
@@ -13,11 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use criterion::{Criterion, Throughput, criterion_group};
 use futures_util::future::BoxFuture;
-use qqbot::adapter::onebot::cq;
-use qqbot::adapter::onebot::protocol::convert::to_event;
-use qqbot::adapter::onebot::protocol::frame::{Frame, decode_frame, encode_request};
-use qqbot::adapter::onebot::protocol::segment::WireMessage;
-use qqbot::adapter::onebot::protocol::send::SendRequest;
+use qqbot::adapter::onebot::__bench::{Inbound, LinkState, SendRequest, encode_request, read_frame};
+use qqbot::adapter::onebot::{Frame, WireMessage, cq, decode_frame};
 use qqbot::prelude::*;
 use qqbot::testing::TestClient;
 
@@ -37,12 +34,16 @@ const SEND_RESPONSE: &str =
 /// The same message as the mixed frame, as a CQ string.
 const CQ_MIXED: &str = "[CQ:reply,id=1599724187][CQ:at,qq=1977970939] 看这个 &#91;神话&#93;[CQ:face,id=178][CQ:image,file=A1B2.jpg,url=https://multimedia.nt.qq.com.cn/download?appid=1407&amp;fileid=abc&#44;x]";
 
-/// Frame text → neutral event, as the connection task does it.
+/// Frame text → neutral event, through the frame policy every transport applies, with the link's state a
+/// connection task keeps across its frames.
 fn frame_to_event(text: &str) -> Option<Event> {
-    match decode_frame(text) {
-        Ok(Frame::Event(ev)) => Some(to_event(*ev, "10000")),
-        _ => None,
+    thread_local! {
+        static LINK: std::cell::RefCell<LinkState> = std::cell::RefCell::new(LinkState::new("bench"));
     }
+    LINK.with_borrow_mut(|link| match read_frame(text, Some("10000"), link) {
+        Inbound::Event(event) => Some(event),
+        _ => None,
+    })
 }
 
 fn decode(c: &mut Criterion) {

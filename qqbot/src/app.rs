@@ -272,7 +272,7 @@ impl App {
         let plugins = crate::plugin::load(self.registered, &used, &self.plugins, &self.config)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
-        crate::session::install(&mut states, &self.config, &shutdown_rx)?;
+        let sessions = crate::session::install(&mut states, &self.config, &shutdown_rx)?;
         for (type_id, value) in plugins.configs {
             states.insert(type_id, value);
         }
@@ -293,11 +293,7 @@ impl App {
         for name in &plugin_names {
             policies.insert(name.clone(), self.config.plugin_policy(name)?);
         }
-        let store = states
-            .get(&TypeId::of::<crate::session::SessionManager>())
-            .cloned()
-            .and_then(|s| s.downcast::<crate::session::SessionManager>().ok())
-            .map(|m| (*m).clone());
+        let store = Some(sessions.clone());
         let switches = Switches::new(
             plugin_names,
             policies,
@@ -348,14 +344,15 @@ impl App {
         })?;
         let config = Arc::new(self.config);
         let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
-        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config })
+        Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config, sessions })
     }
 
     /// Runs every adapter until they finish or Ctrl-C, then shuts down gracefully: waiting conversations are
     /// cancelled and running handlers get up to 30 seconds to finish.
     pub async fn run(self) -> Result<()> {
         crate::logging::init();
-        let Built { sink, shutdown, mut adapters, config } = self.build()?;
+        let Built { sink, shutdown, mut adapters, config, sessions } = self.build()?;
+        sessions.check_store().await?;
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
             tracing::debug!("no adapter configured: starting the console sandbox");
@@ -404,4 +401,6 @@ pub(crate) struct Built {
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) adapters: Vec<Box<dyn Adapter>>,
     pub(crate) config: Arc<Config>,
+    /// The app's sessions, checked before the adapters start.
+    pub(crate) sessions: crate::session::SessionManager,
 }

@@ -39,6 +39,10 @@ pub struct BotConfig {
     pub lang: String,
     /// How many events may be handled at once before the adapters stop reading (back-pressure).
     pub max_in_flight: usize,
+    /// How many of those one connection (one account's link, one gateway shard, one webhook) may take; default a
+    /// quarter of `max_in_flight`. An account whose implementation stops answering then holds only its own share,
+    /// and every other account keeps being answered.
+    pub max_in_flight_per_connection: Option<usize>,
     /// The folder for the bot's data (the session database …).
     pub data_dir: PathBuf,
     /// The words of the built-in `/help` (a leading `/` is optional); empty turns it off. A command of your own
@@ -54,12 +58,20 @@ pub struct BotConfig {
     pub deny_groups: Vec<String>,
 }
 
+impl BotConfig {
+    /// The share of `max_in_flight` one connection may take (at least 1).
+    pub fn connection_share(&self) -> usize {
+        self.max_in_flight_per_connection.unwrap_or(self.max_in_flight / 4).clamp(1, self.max_in_flight.max(1))
+    }
+}
+
 impl Default for BotConfig {
     fn default() -> Self {
         BotConfig {
             superusers: Vec::new(),
             lang: "zh-CN".into(),
             max_in_flight: 1024,
+            max_in_flight_per_connection: None,
             data_dir: PathBuf::from("data"),
             help: vec!["help".into(), "帮助".into()],
             suggest: true,

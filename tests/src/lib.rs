@@ -36,4 +36,5 @@ guide_pages! {
     Media => "media.md",
     Performance => "performance.md",
     Architecture => "architecture.md",
+    Fuzzing => "fuzzing.md",
 }

@@ -204,3 +204,17 @@ fn protocols_import_no_transport() {
         .collect();
     assert!(found.is_empty(), "protocol code (sans I/O) imports a transport:\n{}", found.join("\n"));
 }
+
+#[test]
+fn adapter_internals_are_private_behind_a_curated_surface() {
+    // Each adapter's `protocol/` and `transport/` folders are internals: what users need is re-exported by name
+    // from the adapter's `mod.rs`, and what only the benchmarks need sits in `#[doc(hidden)] pub mod __bench`.
+    for adapter in ["onebot", "official"] {
+        let path = src_root().join("adapter").join(adapter).join("mod.rs");
+        let code = code_of(&path);
+        for folder in ["protocol", "transport"] {
+            let public = code.lines().any(|l| l.trim() == format!("pub mod {folder};"));
+            assert!(!public, "{}: `{folder}` must not be `pub mod` (re-export items by name instead)", path.display());
+        }
+    }
+}

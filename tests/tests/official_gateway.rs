@@ -333,7 +333,8 @@ async fn interactions_are_acknowledged_and_can_be_replied_to_by_event_id() {
 /// A command whose handler takes 10 s, on an app that handles two events at a time: a flood of it fills the
 /// dispatcher and then the delivery queue.
 fn slow_app(started: Arc<Mutex<Vec<String>>>) -> App {
-    let config = qqbot::config::Config::from_toml("[bot]\nmax_in_flight = 2\n").expect("valid config");
+    let config = qqbot::config::Config::from_toml("[bot]\nmax_in_flight = 2\nmax_in_flight_per_connection = 2\n")
+        .expect("valid config");
     App::empty().with_config(config).expect("config accepted").command(BotCommand::new("slow").word("/slow").handler(
         move |ctx: Ctx| {
             let started = started.clone();

@@ -152,3 +152,28 @@ async fn slow_handlers_under_a_flood_never_delay_acks() {
     assert_eq!(retries, 0, "the queue had room for every event");
     s.running.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_body_over_the_configured_limit_is_refused_with_413_before_decoding() {
+    let fake = FakeOfficial::start().await.unwrap();
+    let mut config = fake.config();
+    config.max_frame_bytes = 64 << 10;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/qqbot/webhook", listener.local_addr().unwrap());
+    let running = spawn_app(App::empty(), OfficialAdapter::new(config).unwrap().webhook_listener(listener)).unwrap();
+    let sender = fake.webhook_sender(url);
+    assert!(fake.wait_until(|v| v.requests().iter().any(|r| r.path == "/users/@me")).await);
+    let big = json!({"op": 0, "id": "x", "t": "C2C_MESSAGE_CREATE", "d": fake.c2c_message("U", &"字".repeat(40_000))});
+    let mut status = None;
+    for _ in 0..100 {
+        if let Ok(a) = sender.send(&big, Signing::Valid).await {
+            status = Some(a.status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, Some(413), "a 120 KB body over a 64 KiB limit");
+    let small = json!({"op": 1, "d": 7});
+    assert_eq!(sender.send(&small, Signing::Valid).await.unwrap().status, 200, "the next request is served");
+    running.stop().await.unwrap();
+}

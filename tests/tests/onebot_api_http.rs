@@ -334,8 +334,8 @@ fn options_default_to_seed_values_and_never_print_the_token() {
 
 #[tokio::test]
 async fn both_http_clients_read_every_envelope_dialect_the_same_way() {
+    use qqbot::adapter::onebot::__bench::HttpApiClient;
     use qqbot::adapter::onebot::ActionCaller;
-    use qqbot::adapter::onebot::transport::http_call::HttpApiClient;
 
     let napcat = fake_napcat().await;
     let (client, _rx) = client_for(napcat.api_url());

@@ -3,40 +3,18 @@
 
 mod onebot_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use onebot_support::{WAIT, app, config, sent_text, start};
+use onebot_support::{LogCapture, WAIT, app, config, sent_text, start};
 use qqbot::adapter::onebot::OneBotAdapter;
 use qqbot::testing::napcat::{FakeNapCat, Options};
 use serde_json::json;
 
-static LOG: std::sync::LazyLock<Arc<Mutex<Vec<u8>>>> = std::sync::LazyLock::new(Default::default);
-
-#[derive(Clone)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    fn count(&self, needle: &str) -> usize {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).lines().filter(|l| l.contains(needle)).count()
-    }
-}
+static LOG: std::sync::OnceLock<LogCapture> = std::sync::OnceLock::new();
 
 async fn answered(napcat: &FakeNapCat, n: usize, text: &str) {
     let calls = napcat.wait_calls("send_group_msg", n, WAIT).await;
     if calls.len() != n {
-        let log = LOG.lock().unwrap().clone();
-        panic!("the good event after the bad input was not answered; log:\n{}", String::from_utf8_lossy(&log));
+        let log = LOG.get().map(LogCapture::text).unwrap_or_default();
+        panic!("the good event after the bad input was not answered; log:\n{log}");
     }
     assert_eq!(sent_text(&calls[n - 1].params), text);
 }
@@ -50,9 +28,7 @@ async fn next_good(napcat: &FakeNapCat, good: &mut i64) {
 /// One test, so that the captured log holds only its own lines.
 #[tokio::test]
 async fn every_kind_of_bad_input_is_logged_once_and_the_next_event_answered() {
-    let log = Log(LOG.clone());
-    let writer = log.clone();
-    tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).try_init().unwrap();
+    let log = LOG.get_or_init(LogCapture::install).clone();
 
     // Forward WebSocket: garbage frames.
     let napcat = FakeNapCat::forward(Options::default()).await.unwrap();
@@ -109,11 +85,11 @@ async fn every_kind_of_bad_input_is_logged_once_and_the_next_event_answered() {
     assert_eq!((status, reply.contains("signed")), (200, true), "{reply}");
     bot.abort();
 
-    assert_eq!(log.count("ignored a frame of"), 4, "non-JSON, truncated, 16 MiB, array");
-    assert_eq!(log.count("unknown post_type `weird`"), 1);
-    assert_eq!(log.count("unexpected type"), 1);
-    assert_eq!(log.count("malformed CQ code"), 1);
-    assert_eq!(log.count("wrong access token"), 1);
-    assert_eq!(log.count("X-Signature does not match"), 1);
-    assert_eq!(log.count("panicked"), 0);
+    assert_eq!(log.count(&["ignored a frame of"]), 4, "non-JSON, truncated, 16 MiB, array");
+    assert_eq!(log.count(&["unknown post_type `weird`"]), 1);
+    assert_eq!(log.count(&["unexpected type"]), 1);
+    assert_eq!(log.count(&["malformed CQ code"]), 1);
+    assert_eq!(log.count(&["wrong access token"]), 1);
+    assert_eq!(log.count(&["X-Signature does not match"]), 1);
+    assert_eq!(log.count(&["panicked"]), 0);
 }

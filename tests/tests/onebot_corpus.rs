@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use qqbot::adapter::onebot::protocol::inspect::{PayloadKind, inspect};
+use qqbot::adapter::onebot::{PayloadKind, inspect};
 
 fn corpus() -> PathBuf {
     // tests/ is one level below the repository root; the shared folder sits beside the repository.

@@ -6,9 +6,7 @@ mod onebot_support;
 
 use onebot_support::{WAIT, config, sent_text, start};
 use qqbot::adapter::onebot::OneBotAdapter;
-use qqbot::adapter::onebot::protocol::convert::to_event;
-use qqbot::adapter::onebot::protocol::frame::{Frame, decode_frame};
-use qqbot::adapter::onebot::protocol::segment::segment_to_wire;
+use qqbot::adapter::onebot::{Frame, decode_frame, segment_to_wire, to_event};
 use qqbot::event::Notice;
 use qqbot::message::Mention;
 use qqbot::prelude::*;

@@ -62,7 +62,7 @@ async fn unsigned_or_badly_signed_events_are_refused() {
     assert_eq!(status, 401);
     let (status, _) = napcat.post_raw(body.clone(), Some("sha1=0000".into())).await.unwrap();
     assert_eq!(status, 403);
-    let forged = qqbot::adapter::onebot::protocol::auth::sign("wrong-key", &body);
+    let forged = qqbot::adapter::onebot::sign("wrong-key", &body);
     assert_eq!(napcat.post_raw(body, Some(forged)).await.unwrap().0, 403);
     let (status, body) = napcat.post(&napcat.group_message(2, "/echo ok")).await.unwrap();
     assert_eq!(status, 200);

@@ -93,3 +93,31 @@ async fn ids_a_javascript_number_holds_stay_numbers() {
     assert_eq!(sent[0].params["group_id"], 20001, "small ids go as numbers, as every implementation accepts");
     bot.abort();
 }
+
+#[tokio::test]
+async fn large_ids_number_sends_every_digit_as_a_json_number_for_implementations_that_want_one() {
+    // Lagrange and go-cqhttp read 64-bit integers exactly; `large_ids = "number"` is for such an implementation.
+    let napcat = FakeNapCat::forward(Options::default()).await.unwrap();
+    let toml = format!("[onebot]\nuri = \"{}\"\nlarge_ids = \"number\"", napcat.ws_url());
+    let adapter = OneBotAdapter::new(config(&toml)).unwrap();
+    napcat.answer("set_essence_msg", Answer::OkNoData);
+    napcat.answer("set_group_ban", Answer::OkNoData);
+    let bot = start(app(), adapter);
+    assert!(napcat.wait_connections(1, WAIT).await, "the bot never connected");
+    let big: u64 = BIG.parse().unwrap();
+
+    napcat.push_text(big_group_message(&napcat, "/reply")).await;
+    let sent = napcat.wait_calls("send_group_msg", 1, WAIT).await;
+    assert_eq!(sent[0].params["group_id"].as_u64(), Some(big), "reply target: {}", sent[0].params);
+
+    napcat.push_text(big_group_message(&napcat, "/recall")).await;
+    let recalls = napcat.wait_calls("delete_msg", 1, WAIT).await;
+    assert_eq!(recalls[0].params["message_id"].as_u64(), Some(big), "recall: {}", recalls[0].params);
+
+    napcat.push_text(big_group_message(&napcat, "/calls")).await;
+    napcat.wait_calls("delete_msg", 2, WAIT).await;
+    let ban = napcat.calls_of("set_group_ban");
+    assert_eq!(ban[0].params["group_id"].as_u64(), Some(big), "set_group_ban: {}", ban[0].params);
+    assert_eq!(ban[0].params["user_id"].as_u64(), BIG_USER.parse().ok(), "set_group_ban: {}", ban[0].params);
+    bot.abort();
+}

@@ -74,6 +74,26 @@ impl EventSink {
         self.dispatcher.try_dispatch(bot, event)
     }
 
+    /// [`EventSink::dispatch`] holding a connection's lane permit until the handling ends.
+    pub(crate) async fn dispatch_in_lane(
+        &self,
+        lane: Option<tokio::sync::OwnedSemaphorePermit>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> DispatchHandle {
+        self.dispatcher.dispatch_in_lane(lane, bot, event).await
+    }
+
+    /// [`EventSink::try_dispatch`] holding a connection's lane permit until the handling ends.
+    pub(crate) fn try_dispatch_in_lane(
+        &self,
+        lane: Option<tokio::sync::OwnedSemaphorePermit>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> Result<DispatchHandle, Box<Busy>> {
+        self.dispatcher.try_dispatch_in_lane(lane, bot, event)
+    }
+
     /// Waits until no event is being handled.
     pub async fn idle(&self) {
         self.dispatcher.idle().await

@@ -1,7 +1,11 @@
 //! Lenient field decoders for platform JSON, shared by every adapter: implementations send ids as strings or
 //! numbers, integers as numeric strings, booleans as `true`, `1` or `"true"`, and `null` where a list or object
 //! is empty. Every decoder here accepts all of these and never fails on a wrong type, so one odd field never
-//! loses a whole event or answer. Use them as `#[serde(default, deserialize_with = "serde_lenient::…")]`.
+//! loses a whole event or answer.
+//!
+//! Models declare their structs inside [`lenient!`]: every field then decodes through the [`Lenient`] impl of its
+//! type, with no attribute to remember — a new field of a type without an impl is a compile error, not an event
+//! that silently turns into `Unknown` at run time. The functions below remain for the few hand-written decoders.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
@@ -25,6 +29,15 @@ pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D:
 /// Like [`opt_i64`], with 0 for anything unreadable.
 pub(crate) fn i64_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     Ok(opt_i64(d)?.unwrap_or_default())
+}
+
+/// A float from a number or a numeric string; `None` otherwise.
+pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 /// A boolean from `true`/`false`, a number (non-zero is true) or `"true"`/`"1"`/`"yes"` (`"false"`, `"0"`,
@@ -104,6 +117,105 @@ fn value_string(v: Value) -> Option<String> {
     }
 }
 
+/// How one field type decodes leniently: the behaviour of the functions above, chosen by the field's type.
+pub(crate) trait Lenient: Sized {
+    /// Decodes the field; only a structurally broken nested model may fail.
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// The `deserialize_with` target every [`lenient!`] field uses.
+pub(crate) fn field<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    T::lenient(d)
+}
+
+macro_rules! lenient_by {
+    ($($ty:ty => $f:path),* $(,)?) => {
+        $(impl Lenient for $ty {
+            fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $f(d)
+            }
+        })*
+    };
+}
+
+lenient_by! {
+    String => string,
+    Option<String> => opt_string,
+    i64 => i64_or_zero,
+    Option<i64> => opt_i64,
+    bool => bool_or_false,
+    Option<bool> => opt_bool,
+    Vec<String> => vec_string,
+    Vec<u32> => vec_u32,
+    Option<DateTime<Utc>> => opt_time,
+    Option<f64> => opt_f64,
+    Value => or_default,
+    Option<Value> => or_default,
+    Vec<Value> => or_default,
+    serde_json::Map<String, Value> => or_default,
+}
+
+/// Makes a model type usable as a [`lenient!`] field: itself, `Option<_>` and `Vec<_>` of it, with `null` read as
+/// empty. For enums and hand-written structs; [`lenient!`] structs get it by themselves.
+macro_rules! lenient_model {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl $crate::adapter::serde_lenient::Lenient for $ty {
+                fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    $crate::adapter::serde_lenient::or_default(d)
+                }
+            }
+            impl $crate::adapter::serde_lenient::Lenient for Option<$ty> {
+                fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    $crate::adapter::serde_lenient::or_default(d)
+                }
+            }
+            impl $crate::adapter::serde_lenient::Lenient for Vec<$ty> {
+                fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    $crate::adapter::serde_lenient::or_default(d)
+                }
+            }
+        )*
+    };
+}
+pub(crate) use lenient_model;
+
+/// Declares a model struct whose every field decodes leniently (absent → default, through [`Lenient`]). Fields in
+/// an optional trailing `keep { … }` block are emitted as written (`#[serde(flatten)]` catch-alls, hand-written
+/// decoders).
+macro_rules! lenient {
+    (
+        $(#[$attr:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[$fattr:meta])*
+                $fvis:vis $field:ident : $ty:ty
+            ),* $(,)?
+        }
+        $(keep {
+            $(
+                $(#[$kattr:meta])*
+                $kvis:vis $kfield:ident : $kty:ty
+            ),* $(,)?
+        })?
+    ) => {
+        $(#[$attr])*
+        $vis struct $name {
+            $(
+                $(#[$fattr])*
+                #[serde(default, deserialize_with = "crate::adapter::serde_lenient::field")]
+                $fvis $field: $ty,
+            )*
+            $($(
+                $(#[$kattr])*
+                $kvis $kfield: $kty,
+            )*)?
+        }
+        $crate::adapter::serde_lenient::lenient_model!($name);
+    };
+}
+pub(crate) use lenient;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +267,41 @@ mod tests {
             "roles": "x", "shard": null, "list": null, "t": 0}));
         assert_eq!((p.id, p.s.as_str(), p.n, p.i, p.b, p.flag), (None, "", None, 0, None, false));
         assert!(p.roles.is_empty() && p.shard.is_empty() && p.list.is_empty() && p.t.is_none());
+    }
+
+    lenient! {
+        #[derive(Debug, Default, Deserialize)]
+        struct Inner {
+            name: String,
+        }
+    }
+
+    lenient! {
+        #[derive(Debug, Default, Deserialize)]
+        struct Model {
+            id: Option<String>,
+            count: i64,
+            ratio: Option<f64>,
+            on: bool,
+            inner: Option<Inner>,
+            list: Vec<Inner>,
+            #[serde(rename = "type")]
+            kind: Option<i64>,
+        } keep {
+            #[serde(flatten)]
+            extra: serde_json::Map<String, Value>,
+        }
+    }
+
+    #[test]
+    fn a_lenient_model_reads_every_field_leniently_without_attributes() {
+        let m: Model = serde_json::from_value(json!({"id": 7527129663562465450u64, "count": "3", "ratio": "0.5",
+            "on": "1", "inner": {"name": 12}, "list": null, "type": "2", "new_field": [1]}))
+        .expect("lenient models never fail on a field's type");
+        assert_eq!((m.id.as_deref(), m.count, m.ratio, m.on), (Some("7527129663562465450"), 3, Some(0.5), true));
+        assert_eq!((m.inner.map(|i| i.name), m.list.len(), m.kind), (Some("12".to_owned()), 0, Some(2)));
+        assert_eq!(m.extra.get("new_field"), Some(&json!([1])));
+        let empty: Model = serde_json::from_value(json!({})).expect("absent fields are defaults");
+        assert!(empty.id.is_none() && empty.count == 0 && !empty.on && empty.inner.is_none());
     }
 }

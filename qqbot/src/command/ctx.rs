@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Notify, watch};
 
+use super::text::CommandText;
 use super::{BotCommand, Captures};
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
@@ -64,16 +65,33 @@ impl Settle {
 pub(crate) struct Shared {
     pub(crate) event: Event,
     pub(crate) bot: Arc<dyn Bot>,
-    /// The message as command text: text segments, with mentions as `<@id>`.
-    pub(crate) text: String,
-    /// `text` with the bot's mention and one leading `/` removed (qg_botsdk's `treated_msg`).
-    pub(crate) treated: String,
+    /// The message as command text (text segments, with mentions as `<@id>`) and its treated form (the bot's
+    /// mention and one leading `/` removed: qg_botsdk's `treated_msg`), borrowing the message where it can.
+    pub(crate) command_text: CommandText,
     pub(crate) sender: Sender,
     pub(crate) app: Arc<AppState>,
     pub(crate) settle: Option<Arc<Settle>>,
     /// Set while a handler of this event runs on after taking a message from a wait: ends that message's
     /// handling when the handler waits again or finishes.
     pub(crate) conversation: super::conversation::ConversationSlot,
+}
+
+impl Shared {
+    /// The message as command text; empty for other events.
+    pub(crate) fn text(&self) -> &str {
+        match &self.event {
+            Event::Message(m) => self.command_text.text(&m.message),
+            Event::Notice(_) => "",
+        }
+    }
+
+    /// The treated text; empty for other events.
+    pub(crate) fn treated(&self) -> &str {
+        match &self.event {
+            Event::Message(m) => self.command_text.treated(&m.message),
+            Event::Notice(_) => "",
+        }
+    }
 }
 
 /// What the matcher found for the command being run.
@@ -121,27 +139,27 @@ impl Ctx {
 
     /// The message as text: text segments, with mentions written `<@id>`.
     pub fn raw_text(&self) -> &str {
-        &self.shared.text
+        self.shared.text()
     }
 
     /// The text with the bot's mention and one leading `/` removed (qg_botsdk's `treated_msg`).
     pub fn treated_text(&self) -> &str {
-        &self.shared.treated
+        self.shared.treated()
     }
 
     /// The text this command sees: the treated text if the command has `treat = true` (the default), else the
     /// raw text.
     pub fn text(&self) -> &str {
         match &self.hit {
-            Some(hit) if !hit.command.treat => &self.shared.text,
-            _ => &self.shared.treated,
+            Some(hit) if !hit.command.treat => self.shared.text(),
+            _ => self.shared.treated(),
         }
     }
 
     /// The text after the command word (empty for regex commands and non-message events).
     pub fn args(&self) -> &str {
         match &self.hit {
-            Some(hit) => self.shared.treated.get(hit.args_start..).unwrap_or("").trim_start(),
+            Some(hit) => self.shared.treated().get(hit.args_start..).unwrap_or("").trim_start(),
             None => "",
         }
     }

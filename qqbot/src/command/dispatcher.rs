@@ -15,7 +15,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::bot_command::{BotCommand, EventHandler, WordMatch};
 use super::conversation::Offer;
@@ -27,10 +27,11 @@ use super::hooks::{CommandOutcome, HookFlow};
 use super::matcher::Matcher;
 use super::reply::HandlerOutput;
 use super::suggest::closest;
+use super::text::CommandText;
 use crate::api::Bot;
 use crate::event::{Event, Sender};
 use crate::i18n::Text;
-use crate::message::{Message, Segment};
+use crate::message::Message;
 
 /// Routes events to commands and event handlers. Built by `App`; adapters reach it through `EventSink`.
 pub struct Dispatcher {
@@ -113,26 +114,47 @@ impl Dispatcher {
     /// Hands an event over for handling. Waits while `max_in_flight` events are being handled (back-pressure),
     /// then returns at once; the handlers run in their own task.
     pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
+        self.dispatch_in_lane(None, bot, event).await
+    }
+
+    /// [`Dispatcher::dispatch`], holding `lane` (a connection's share of the in-flight events) until the event's
+    /// handling ends.
+    pub(crate) async fn dispatch_in_lane(
+        self: &Arc<Self>,
+        lane: Option<OwnedSemaphorePermit>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> DispatchHandle {
         let Ok(permit) = self.permits.clone().acquire_owned().await else {
             let settle = Arc::new(Settle::default());
             settle.fire();
             return DispatchHandle { settle };
         };
-        self.spawn_handling(permit, bot, event)
+        self.spawn_handling((permit, lane), bot, event)
     }
 
     /// Hands an event over only if that needs no waiting (fewer than `max_in_flight` events in flight); gives it
     /// back otherwise (boxed: the busy path is the rare one), so the caller can queue it.
     pub fn try_dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> Result<DispatchHandle, Box<Busy>> {
+        self.try_dispatch_in_lane(None, bot, event)
+    }
+
+    /// [`Dispatcher::try_dispatch`], holding `lane` until the event's handling ends.
+    pub(crate) fn try_dispatch_in_lane(
+        self: &Arc<Self>,
+        lane: Option<OwnedSemaphorePermit>,
+        bot: Arc<dyn Bot>,
+        event: Event,
+    ) -> Result<DispatchHandle, Box<Busy>> {
         match self.permits.clone().try_acquire_owned() {
-            Ok(permit) => Ok(self.spawn_handling(permit, bot, event)),
+            Ok(permit) => Ok(self.spawn_handling((permit, lane), bot, event)),
             Err(_) => Err(Box::new(Busy { bot, event })),
         }
     }
 
     fn spawn_handling(
         self: &Arc<Self>,
-        permit: tokio::sync::OwnedSemaphorePermit,
+        permit: (OwnedSemaphorePermit, Option<OwnedSemaphorePermit>),
         bot: Arc<dyn Bot>,
         event: Event,
     ) -> DispatchHandle {
@@ -187,13 +209,9 @@ impl Dispatcher {
                 return;
             }
         };
-        let (text, treated, mut sender) = match &event {
-            Event::Message(m) => {
-                let text = command_text(&m.message);
-                let treated = treat(&text, &m.self_id);
-                (text, treated, m.sender.clone())
-            }
-            Event::Notice(n) => (String::new(), String::new(), Sender::new(n.user_id().unwrap_or_default())),
+        let (command_text, mut sender) = match &event {
+            Event::Message(m) => (CommandText::of(&m.message, &m.self_id), m.sender.clone()),
+            Event::Notice(n) => (CommandText::of(&Message::new(), ""), Sender::new(n.user_id().unwrap_or_default())),
         };
         // An adapter may already have said so (the console's `:su`); the configured list adds to that.
         sender.is_superuser |= self.app.superusers.contains(&sender.user_id);
@@ -201,8 +219,7 @@ impl Dispatcher {
         let shared = Arc::new(Shared {
             event,
             bot,
-            text,
-            treated,
+            command_text,
             sender,
             app: self.app.clone(),
             settle,
@@ -244,11 +261,11 @@ impl Dispatcher {
         // Addressed to the bot: a leading `/`, or a mention of the bot (an implicit one in private chats does not
         // count, or every chat line there would be taken for a mistyped command).
         let command_like =
-            shared.text.trim_start().starts_with(['/', '／']) || msg.message.mentions().any(|id| id == msg.self_id);
+            shared.text().trim_start().starts_with(['/', '／']) || msg.message.mentions().any(|id| id == msg.self_id);
         let mut ran = false;
         let mut any_candidate = false;
         let mut skipped: Option<(Ctx, Arc<BotCommand>, CommandError)> = None;
-        for cand in self.matcher.candidates(&shared.treated, &self.commands) {
+        for cand in self.matcher.candidates(shared.treated(), &self.commands) {
             any_candidate = true;
             let cmd = &self.commands[cand.cmd as usize];
             // A plugin that is off here stays silent: no denial, no "did you mean".
@@ -397,7 +414,7 @@ impl Dispatcher {
     /// The built-in `/help` (or `/help <command>` / `/help <plugin>`), when the treated text asks for it. Commands
     /// of plugins that are off here are left out.
     fn builtin_help(&self, shared: &Shared, scene: crate::event::Scene, is_admin: bool) -> Option<String> {
-        let mut parts = shared.treated.split_whitespace();
+        let mut parts = shared.treated().split_whitespace();
         let first = parts.next()?;
         let word = self.app.help_words.iter().find(|w| w.as_str() == first)?;
         let lang = self.app.lang;
@@ -423,7 +440,7 @@ impl Dispatcher {
 
     /// "Did you mean": the closest command word usable here, for a command-like message that matched nothing.
     async fn suggest(&self, ctx: &Ctx, scene: crate::event::Scene) {
-        let Some(typed) = ctx.shared.treated.split_whitespace().next() else { return };
+        let Some(typed) = ctx.shared.treated().split_whitespace().next() else { return };
         let is_admin = ctx.shared.sender.is_admin();
         let words = self
             .commands
@@ -521,52 +538,6 @@ pub(crate) fn group_and_user(event: &Event) -> (Option<&str>, Option<&str>) {
     }
 }
 
-/// The message as command text: text segments, mentions as `<@id>`; other segments left out.
-pub(crate) fn command_text(message: &Message) -> String {
-    if let [Segment::Text(t)] = message.segments() {
-        return t.clone();
-    }
-    let mut out = String::new();
-    for seg in message.segments() {
-        match seg {
-            Segment::Text(t) => out.push_str(t),
-            Segment::At(id) => {
-                out.push_str("<@");
-                out.push_str(id);
-                out.push_str("> ");
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// qg_botsdk's `treated_msg`: the bot's mentions removed, whitespace trimmed, one leading `/` removed.
-pub(crate) fn treat(text: &str, self_id: &str) -> String {
-    let strip_slash = |t: &str| -> String {
-        let t = t.trim();
-        t.strip_prefix('/').or_else(|| t.strip_prefix('／')).unwrap_or(t).to_owned()
-    };
-    if self_id.is_empty() || !text.contains("<@") {
-        return strip_slash(text);
-    }
-    let mut without = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("<@") {
-        without.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
-        match crate::message::parse_mention(tail) {
-            Some((id, len)) if id == self_id => rest = &tail[len..],
-            _ => {
-                without.push_str("<@");
-                rest = &tail[2..];
-            }
-        }
-    }
-    without.push_str(rest);
-    strip_slash(&without)
-}
-
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         (*s).to_owned()
@@ -574,26 +545,5 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "(non-string panic payload)".to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn treat_removes_bot_mentions_and_one_slash() {
-        assert_eq!(treat("<@!10> /echo hi", "10"), "echo hi");
-        assert_eq!(treat("<@10>  你好", "10"), "你好");
-        assert_eq!(treat("<@11> /x", "10"), "<@11> /x");
-        assert_eq!(treat(" //x ", "10"), "/x");
-        assert_eq!(treat("／帮助", "10"), "帮助");
-        assert_eq!(treat("<@", "10"), "<@");
-    }
-
-    #[test]
-    fn command_text_writes_mentions() {
-        let m = Message::new().at("10").text("/ban ").at("42").text(" 10");
-        assert_eq!(command_text(&m), "<@10> /ban <@42>  10");
     }
 }

@@ -218,6 +218,7 @@ impl CommandError {
             CommandError::Panic { .. } => Text::HandlerPanicked.render(lang),
             CommandError::Handler { source, .. } => match source.downcast_ref::<Error>() {
                 Some(e) => framework_error_text(e).render(lang),
+                None if source.is::<crate::session::SessionError>() => Text::StorageFailed.render(lang),
                 None => Text::HandlerFailed.render(lang),
             },
         }

@@ -18,6 +18,7 @@ pub mod permission;
 mod plugin_command;
 mod reply;
 mod suggest;
+mod text;
 mod trigger_regex;
 
 pub use args::{ArgCursor, ArgError, ArgSpec, At, FromArg, Rest};

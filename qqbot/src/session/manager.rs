@@ -220,6 +220,12 @@ impl SessionManager {
         .build())
     }
 
+    /// Checks that the store can be used ([`SessionStore::check`]); `App::run` calls it before connecting, so a
+    /// damaged database file or a refused Redis password stops the bot with the file or URL named.
+    pub async fn check_store(&self) -> Result<()> {
+        self.inner.store.check().await.map_err(|e| Error::config("[session]", e.to_string()))
+    }
+
     /// The store.
     pub fn store(&self) -> &dyn SessionStore {
         &*self.inner.store

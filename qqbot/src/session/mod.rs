@@ -83,7 +83,7 @@ pub(crate) fn install(
     states: &mut HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     config: &Config,
     shutdown: &watch::Receiver<bool>,
-) -> Result<()> {
+) -> Result<SessionManager> {
     let existing =
         states.get(&TypeId::of::<SessionManager>()).cloned().and_then(|s| s.downcast::<SessionManager>().ok());
     let manager = match existing {
@@ -96,5 +96,5 @@ pub(crate) fn install(
     };
     manager.set_shutdown(shutdown.clone());
     manager.start_collector();
-    Ok(())
+    Ok(manager)
 }

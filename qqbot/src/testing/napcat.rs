@@ -80,6 +80,7 @@ pub(crate) struct Shared {
     pub(crate) answers: Mutex<HashMap<String, Answer>>,
     pub(crate) queued: Mutex<HashMap<String, VecDeque<Answer>>>,
     pub(crate) stalled: AtomicBool,
+    pub(crate) deaf: AtomicBool,
     pub(crate) next_message_id: AtomicI64,
     pub(crate) conns: Mutex<Vec<ws::ConnEntry>>,
     pub(crate) conn_notify: Notify,
@@ -132,6 +133,7 @@ impl FakeNapCat {
                 answers: Mutex::new(HashMap::new()),
                 queued: Mutex::new(HashMap::new()),
                 stalled: AtomicBool::new(false),
+                deaf: AtomicBool::new(false),
                 next_message_id: AtomicI64::new(1_000),
                 conns: Mutex::new(Vec::new()),
                 conn_notify: Notify::new(),
@@ -298,6 +300,12 @@ impl FakeNapCat {
     /// stuck implementation that keeps its sockets open.
     pub fn stall(&self, stalled: bool) {
         self.shared.stalled.store(stalled, Ordering::Relaxed);
+    }
+
+    /// Stops reading its WebSocket connections (events can still be pushed) until called with `false`: a frozen
+    /// implementation whose socket buffers fill up, so the bot's writes to it block.
+    pub fn stop_reading(&self, deaf: bool) {
+        self.shared.deaf.store(deaf, Ordering::Relaxed);
     }
 
     /// Sets the answer to `action`, replacing the default.

@@ -80,3 +80,39 @@ pub fn sent_text(params: &serde_json::Value) -> String {
         _ => String::new(),
     }
 }
+
+/// The log lines a test wrote, captured by a `tracing` subscriber (one per test binary: install it once).
+#[derive(Clone, Default)]
+pub struct LogCapture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut log) = self.0.lock() {
+            log.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogCapture {
+    /// A capture installed as the global subscriber.
+    pub fn install() -> LogCapture {
+        let log = LogCapture::default();
+        let writer = log.clone();
+        tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).try_init().unwrap();
+        log
+    }
+
+    /// Everything captured so far.
+    pub fn text(&self) -> String {
+        self.0.lock().map(|l| String::from_utf8_lossy(&l).into_owned()).unwrap_or_default()
+    }
+
+    /// How many lines contain every one of `needles`.
+    pub fn count(&self, needles: &[&str]) -> usize {
+        self.text().lines().filter(|l| needles.iter().all(|n| l.contains(n))).count()
+    }
+}

@@ -18,58 +18,54 @@ use super::protocol::encode::OutgoingMessage;
 use super::protocol::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
 use super::transport::rest::{Body, FilePart, Rest, segment};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::api::Target;
 use crate::command::Ctx;
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
-/// What a message send returned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SentMessage {
-    /// The new message's id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// When it was sent (a string in practice, an integer per the docs).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub timestamp: Option<String>,
-    /// Group/C2C: `ext_info.ref_idx`, to quote this message later.
-    #[serde(default)]
-    pub ext_info: Option<Value>,
+lenient! {
+    /// What a message send returned.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SentMessage {
+        /// The new message's id.
+        pub id: Option<String>,
+        /// When it was sent (a string in practice, an integer per the docs).
+        pub timestamp: Option<String>,
+        /// Group/C2C: `ext_info.ref_idx`, to quote this message later.
+        pub ext_info: Option<Value>,
+    }
 }
 
-/// What a media upload returned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UploadedMedia {
-    /// The file's uuid.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub file_uuid: Option<String>,
-    /// What to put in `media.file_info` of a msg_type 7 message.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub file_info: Option<String>,
-    /// Seconds the `file_info` stays valid (0: long-lived).
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub ttl: Option<i64>,
-    /// The message id, when the upload was also sent (`srv_send_msg: true`).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
+lenient! {
+    /// What a media upload returned.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UploadedMedia {
+        /// The file's uuid.
+        pub file_uuid: Option<String>,
+        /// What to put in `media.file_info` of a msg_type 7 message.
+        pub file_info: Option<String>,
+        /// Seconds the `file_info` stays valid (0: long-lived).
+        pub ttl: Option<i64>,
+        /// The message id, when the upload was also sent (`srv_send_msg: true`).
+        pub id: Option<String>,
+    }
 }
 
-/// A guild DM session, from [`OfficialApi::create_dm`]. Send to it with `Target::Dm(guild_id)`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DmSession {
-    /// The DM's pseudo-guild id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The DM's channel id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// When it was created.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub create_time: Option<String>,
+lenient! {
+    /// A guild DM session, from [`OfficialApi::create_dm`]. Send to it with `Target::Dm(guild_id)`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct DmSession {
+        /// The DM's pseudo-guild id.
+        pub guild_id: Option<String>,
+        /// The DM's channel id.
+        pub channel_id: Option<String>,
+        /// When it was created.
+        pub create_time: Option<String>,
+    }
 }
 
 pub(crate) struct ApiInner {
@@ -151,49 +147,52 @@ impl OfficialApi {
     /// Sends a typed message body (what [`plan`](super::protocol::encode::plan) builds): the one outbound path of replies and
     /// sends. A passive reply to a group or C2C chat gets the next `msg_seq` of its reply chain unless it has one;
     /// on a duplicate `msg_seq` the chain skips ahead and the send is retried once.
-    pub async fn send_message(&self, target: &Target, mut body: OutgoingMessage) -> Result<SentMessage> {
+    pub async fn send_message(&self, target: &Target, body: OutgoingMessage) -> Result<SentMessage> {
         let chain = match target {
             Target::Group(_) | Target::Private(_) => body.msg_id.clone().or_else(|| body.event_id.clone()),
             _ => None,
         };
-        if let Some(chain) = &chain
-            && body.msg_seq.is_none()
-        {
-            body.msg_seq = Some(self.inner.seq.next(chain));
-        }
-        let (path, label) = message_path(target);
-        match self.send_json(Method::POST, &path, label, body.to_value()).await {
-            Err(e) if chain.is_some() && is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
-                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16);
-                tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
-                body.msg_seq = Some(seq);
-                decode(label, self.send_json(Method::POST, &path, label, body.to_value()).await?)
-            }
-            other => decode(label, other?),
-        }
+        let has_seq = body.msg_seq.is_some();
+        self.send_numbered(target, chain, has_seq, |seq| match seq {
+            Some(seq) => OutgoingMessage { msg_seq: Some(seq), ..body.clone() }.to_value(),
+            None => body.to_value(),
+        })
+        .await
     }
 
     /// Sends a message body given as JSON (for fields qqbot does not type yet). Numbered like
     /// [`OfficialApi::send_message`]: a passive reply (`msg_id` or `event_id` set) to a group or C2C chat gets the
     /// next `msg_seq` of its reply chain unless the body has one; a duplicate `msg_seq` is retried once.
-    pub async fn post_message(&self, target: &Target, mut body: Value) -> Result<SentMessage> {
-        let (path, label) = message_path(target);
+    pub async fn post_message(&self, target: &Target, body: Value) -> Result<SentMessage> {
         let chain = self.sequenced_chain(target, &body);
-        if let Some(chain) = &chain
-            && body.get("msg_seq").is_none()
-            && let Some(obj) = body.as_object_mut()
-        {
-            obj.insert("msg_seq".into(), self.inner.seq.next(chain).into());
-        }
-        match self.send_json(Method::POST, &path, label, body.clone()).await {
-            Err(e) if chain.is_some() && is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
-                let chain = chain.as_deref().unwrap_or_default();
-                let seq = self.inner.seq.advance(chain, 16);
+        let has_seq = body.get("msg_seq").is_some();
+        self.send_numbered(target, chain, has_seq, |seq| {
+            let mut body = body.clone();
+            if let (Some(seq), Some(obj)) = (seq, body.as_object_mut()) {
+                obj.insert("msg_seq".into(), seq.into());
+            }
+            body
+        })
+        .await
+    }
+
+    /// The one numbered send. `render(Some(seq))` is the body with that `msg_seq`, `render(None)` the body as given.
+    /// A body in a reply `chain` without its own `msg_seq` gets the chain's next one; a duplicate `msg_seq`
+    /// (40054005) moves the chain ahead and the send is retried once.
+    async fn send_numbered(
+        &self,
+        target: &Target,
+        chain: Option<String>,
+        has_seq: bool,
+        render: impl Fn(Option<u32>) -> Value,
+    ) -> Result<SentMessage> {
+        let (path, label) = message_path(target);
+        let seq = chain.as_deref().filter(|_| !has_seq).map(|c| self.inner.seq.next(c));
+        match self.send_json(Method::POST, &path, label, render(seq)).await {
+            Err(e) if is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) && chain.is_some() => {
+                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16);
                 tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
-                if let Some(obj) = body.as_object_mut() {
-                    obj.insert("msg_seq".into(), seq.into());
-                }
-                decode(label, self.send_json(Method::POST, &path, label, body).await?)
+                decode(label, self.send_json(Method::POST, &path, label, render(Some(seq))).await?)
             }
             other => decode(label, other?),
         }

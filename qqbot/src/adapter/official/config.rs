@@ -131,6 +131,9 @@ pub struct OfficialConfig {
     /// [`crate::retry`]). Without it: at once after a healthy session, then 1, 2, 5, 10, 30 and 60 seconds, forever.
     /// With it, the adapter stops with an error when the policy gives up.
     pub retry_config: Option<crate::retry::RetryPolicy>,
+    /// The largest gateway frame and webhook body accepted, in bytes (default 16 MiB; the platform's own events are
+    /// a few KiB). Larger ones are refused (webhook: HTTP 413) before any decoding.
+    pub max_frame_bytes: usize,
 }
 
 impl Default for OfficialConfig {
@@ -154,6 +157,7 @@ impl Default for OfficialConfig {
             auto_ack_interactions: true,
             resource: Some(ResourceServerOptions::default()),
             retry_config: None,
+            max_frame_bytes: 16 << 20,
         }
     }
 }

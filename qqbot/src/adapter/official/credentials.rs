@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::error::OfficialError;
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::error::{Error, Result};
 
 #[derive(Clone)]
@@ -18,16 +18,14 @@ struct AccessToken {
     refresh_at: Instant,
 }
 
-#[derive(Deserialize)]
-struct TokenAnswer {
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    access_token: Option<String>,
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    expires_in: Option<i64>,
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    code: Option<i64>,
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    message: Option<String>,
+lenient! {
+    #[derive(Default, Deserialize)]
+    struct TokenAnswer {
+        access_token: Option<String>,
+        expires_in: Option<i64>,
+        code: Option<i64>,
+        message: Option<String>,
+    }
 }
 
 /// The credentials of one bot and its current access token.

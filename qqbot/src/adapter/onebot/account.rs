@@ -90,12 +90,16 @@ impl OneBotBot {
     /// Sends `message` to a group or a user; returns the message id.
     pub async fn send_message(&self, target: &Target, message: &Message) -> Result<String> {
         let request = SendRequest::new(target, message)?;
-        let data = self.call(request.action(), &request).await?;
-        Ok(match data.get("message_id") {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        })
+        Ok(message_id(&self.call(request.action(), &request).await?))
+    }
+}
+
+/// The `message_id` of a send's answer (empty when the implementation gave none).
+fn message_id(data: &serde_json::Value) -> String {
+    match data.get("message_id") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -114,7 +118,15 @@ impl Bot for OneBotBot {
     }
 
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
-        Box::pin(async move { self.send_message(target, &message).await })
+        Box::pin(async move {
+            let Caller::Ws(link) = &self.caller else { return self.send_message(target, &message).await };
+            // Encoded, then the message dropped before the frame is written: a long reply is not held twice.
+            let request = SendRequest::new(target, &message)?;
+            let action = request.action();
+            let encoded = link.encode_sized(action, &request, request.size_hint())?;
+            drop(message);
+            Ok(message_id(&link.call_encoded(action, encoded).await?))
+        })
     }
 
     fn recall<'a>(&'a self, _target: &'a Target, message_id: &'a str) -> BoxFuture<'a, Result<()>> {

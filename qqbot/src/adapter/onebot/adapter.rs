@@ -10,6 +10,7 @@ use futures_util::future::BoxFuture;
 use super::accounts::BotRegistry;
 use super::config::{ConnectionConfig, DEFAULT_POST_PATH, DEFAULT_WS_PATH, OneBotConfig};
 use super::error::OneBotError;
+use super::protocol::id::LargeIds;
 use super::transport::connection::ConnOptions;
 use super::transport::forward::{self, Forward};
 use super::transport::http_call::HttpApiClient;
@@ -47,6 +48,7 @@ pub struct OneBotAdapter {
     conn: ConnOptions,
     max_frame: usize,
     timeout: Duration,
+    large_ids: LargeIds,
     server: ServerControl,
 }
 
@@ -90,7 +92,10 @@ impl OneBotAdapter {
                 ConnectionConfig::Http(h) => {
                     let token = h.token.or_else(|| config.token.clone());
                     let api = match &h.api {
-                        Some(base) => Some(Arc::new(HttpApiClient::new(base, token, timeout, h.self_id.clone())?)),
+                        Some(base) => Some(Arc::new(
+                            HttpApiClient::new(base, token, timeout, h.self_id.clone())?
+                                .with_large_ids(config.large_ids),
+                        )),
                         None => None,
                     };
                     if let Some(listen) = h.listen {
@@ -118,6 +123,7 @@ impl OneBotAdapter {
             conn,
             max_frame: config.max_frame_bytes,
             timeout,
+            large_ids: config.large_ids,
             server: ServerControl::new(config.start_server_command.clone()),
         })
     }
@@ -147,12 +153,12 @@ impl Adapter for OneBotAdapter {
         Box::pin(async move {
             let this = *self;
             let bots = Arc::new(BotRegistry::default());
-            let delivery = Delivery::spawn(sink.clone(), DELIVERY_QUEUE);
             let mut tasks = tokio::task::JoinSet::new();
             for (fwd, self_id) in this.forwards {
-                let link = WsLink::new(forward::loggable(&fwd.uri).to_owned(), self_id, this.timeout);
-                let (bots, delivery, sink, server) =
-                    (bots.clone(), delivery.clone(), sink.clone(), this.server.clone());
+                let link = WsLink::new(forward::loggable(&fwd.uri).to_owned(), self_id, this.timeout, this.large_ids);
+                // One delivery (queue and lane) per link: a stuck account never holds up another.
+                let delivery = Delivery::spawn(sink.clone(), DELIVERY_QUEUE);
+                let (bots, sink, server) = (bots.clone(), sink.clone(), this.server.clone());
                 tasks.spawn(forward::run(fwd, link, bots, delivery, sink, server));
             }
             for l in this.listeners {
@@ -161,18 +167,18 @@ impl Adapter for OneBotAdapter {
                     reverse: l.reverse,
                     post: l.post,
                     bots: bots.clone(),
-                    delivery: delivery.clone(),
+                    delivery_queue: DELIVERY_QUEUE,
                     sink: sink.clone(),
                     conn: this.conn.clone(),
                     max_frame: this.max_frame,
                     timeout: this.timeout,
+                    large_ids: this.large_ids,
                 };
                 let addr = l.addr;
                 tasks.spawn(async move {
                     server.run().await.map_err(|source| Error::adapter(OneBotError::Listen { addr, source }))
                 });
             }
-            drop(delivery);
             let mut first_error = None;
             while let Some(joined) = tasks.join_next().await {
                 match joined {

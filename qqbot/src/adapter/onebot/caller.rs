@@ -1,5 +1,6 @@
 //! The seam between OneBot transports and the typed API.
 
+use super::protocol::id::LargeIds;
 use futures_util::future::BoxFuture;
 
 use crate::error::Result;
@@ -21,4 +22,9 @@ pub trait ActionCaller: Send + Sync + 'static {
 
     /// The bot account this caller acts for.
     fn self_id(&self) -> &str;
+
+    /// How this caller's implementation wants ids beyond ±2⁵³ (`[onebot] large_ids`).
+    fn large_ids(&self) -> LargeIds {
+        LargeIds::String
+    }
 }

@@ -36,6 +36,7 @@
 //! secret = "hmac-key"                   # checks X-Signature
 //! ```
 
+use super::protocol::id::LargeIds;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -76,6 +77,11 @@ pub struct OneBotConfig {
     /// once the implementation announced one, else never.
     #[serde(default)]
     pub heartbeat_timeout: Option<f64>,
+    /// How ids beyond ±2⁵³ are sent: `"string"` (default; NapCat and LLOneBot read JSON numbers as JavaScript
+    /// doubles and would lose digits) or `"number"` for an implementation that needs numbers and reads 64-bit
+    /// integers exactly. One setting per adapter: run implementations that differ as two adapters.
+    #[serde(default)]
+    pub large_ids: LargeIds,
     /// The largest frame accepted, in bytes (default 64 MiB; NapCat allows 50 MiB).
     #[serde(default = "default_max_frame")]
     pub max_frame_bytes: usize,
@@ -118,6 +124,7 @@ impl Default for OneBotConfig {
             self_id: None,
             timeout: default_timeout(),
             heartbeat_timeout: None,
+            large_ids: LargeIds::default(),
             max_frame_bytes: default_max_frame(),
             quick_reply_window: default_quick_window(),
             retry_config: None,

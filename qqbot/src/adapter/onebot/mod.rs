@@ -17,8 +17,8 @@ pub mod config;
 pub mod cqhttp;
 mod ctx;
 mod error;
-pub mod protocol;
-pub mod transport;
+pub(crate) mod protocol;
+mod transport;
 
 pub use account::OneBotBot;
 pub use adapter::OneBotAdapter;
@@ -26,9 +26,26 @@ pub use api::OneBotApi;
 pub use caller::ActionCaller;
 pub use config::OneBotConfig;
 pub use error::OneBotError;
+pub use protocol::auth::sign;
+pub use protocol::convert::to_event;
 pub use protocol::cq;
 pub use protocol::event::{OneBotEvent, OneBotSender};
-pub use protocol::frame::{ActionResponse, ApiFailure};
-pub use protocol::id::WireId;
+pub use protocol::frame::{ActionResponse, ApiFailure, Frame, FrameError, decode_frame};
+pub use protocol::id::{LargeIds, WireId};
+pub use protocol::inspect::{PayloadKind, inspect};
+pub use protocol::quick_op;
+pub use protocol::segment::{WireMessage, WireSegment, message_to_value, segment_from_wire, segment_to_wire};
 pub use transport::link::WsLink;
 pub use transport::server_process::ServerControl;
+
+/// Internals the repository's benchmarks, fuzz targets and tests measure and compare (the frame policy every
+/// transport applies, the reverse-WebSocket handshake, the request encoder, the HTTP action client). Not part of
+/// the API: they change without notice.
+#[doc(hidden)]
+pub mod __bench {
+    pub use super::protocol::frame::encode_request;
+    pub use super::protocol::handshake::{Handshake, Refusal, read_handshake};
+    pub use super::protocol::inbound::{Inbound, LinkState, read_frame};
+    pub use super::protocol::send::SendRequest;
+    pub use super::transport::http_call::HttpApiClient;
+}

@@ -67,6 +67,13 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Stores whose own expiry removes ended sessions (Redis) may leave those out.
     fn due<'a>(&'a self, now_ms: u64, limit: usize) -> StoreFuture<'a, Vec<SessionId>>;
 
+    /// Checks at start-up that the store can be used: a damaged, unreadable or locked database file, or a server
+    /// that refuses the credentials, is reported before the bot connects anywhere, instead of at each message.
+    /// A server that is merely not up yet is not an error here (it is waited for). The default: nothing to check.
+    fn check(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Whether the store certainly holds nothing yet (a database file not created), so the collector can skip
     /// it without creating anything.
     fn is_empty_hint(&self) -> bool {

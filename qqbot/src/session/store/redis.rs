@@ -76,6 +76,16 @@ fn redis_err(e: impl std::fmt::Display) -> SessionError {
     SessionError::backend(BACKEND, e)
 }
 
+/// Whether the server refused the credentials (a wrong password, a password the server does not expect, an
+/// unknown user).
+fn is_auth_error(e: &redis::RedisError) -> bool {
+    let text = e.to_string();
+    e.kind() == redis::ErrorKind::AuthenticationFailed
+        || ["WRONGPASS", "NOAUTH", "AUTH", "invalid password", "invalid username-password"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
 impl RedisStore {
     /// A store on the server at `url` (`redis://127.0.0.1:6379/0`, `redis://:password@host/2`, `rediss://…` is
     /// not supported), keys under `prefix`. Connects on first use and reconnects by itself.
@@ -225,6 +235,39 @@ async fn back_off(attempt: u32, salt: u64) {
 impl SessionStore for RedisStore {
     fn backend(&self) -> &'static str {
         BACKEND
+    }
+
+    fn check(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let info = self.client.get_connection_info();
+            // Named without the password, which must never reach a log line.
+            let shown = format!("redis://{}/{}", info.addr(), info.redis_settings().db());
+            let attempt = tokio::time::timeout(Duration::from_secs(5), async {
+                let mut conn = self.client.get_multiplexed_async_connection().await?;
+                redis::cmd("PING").query_async::<String>(&mut conn).await
+            })
+            .await;
+            match attempt {
+                Ok(Ok(_)) => Ok(()),
+                Err(_) => {
+                    tracing::warn!("the Redis server at {shown} does not answer yet; sessions wait for it");
+                    Ok(())
+                }
+                Ok(Err(e)) if e.is_connection_refusal() || e.is_io_error() || e.is_timeout() => {
+                    tracing::warn!("the Redis server at {shown} is not reachable yet ({e}); sessions wait for it");
+                    Ok(())
+                }
+                Ok(Err(e)) => {
+                    let advice = if is_auth_error(&e) {
+                        "it refused the credentials: check the user name and password in [session] url \
+                         (redis://:password@host:6379/0 or redis://user:password@host:6379/0)"
+                    } else {
+                        "check [session] url and the server's configuration"
+                    };
+                    Err(SessionError::backend(BACKEND, format!("{shown}: {e}; {advice}")))
+                }
+            }
+        })
     }
 
     fn load<'a>(&'a self, id: &'a SessionId) -> StoreFuture<'a, Option<SessionRecord>> {

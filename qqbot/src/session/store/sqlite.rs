@@ -49,6 +49,30 @@ impl SqliteStore {
         &self.path
     }
 
+    /// An error with the file named and what to do about it.
+    fn explain(&self, e: &rusqlite::Error) -> SessionError {
+        let path = self.path.display();
+        let advice = match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                "the file is not a usable SQLite database (damaged, or another kind of file): move it away to start \
+                 with no saved sessions, or restore it from a backup"
+            }
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                "the file is locked by another process (another copy of this bot?): stop it, or give this one its own \
+                 [session] path"
+            }
+            Some(rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::ReadOnly) => {
+                "the file or its folder is not writable by this user: fix the permissions or choose another \
+                 [session] path"
+            }
+            Some(rusqlite::ErrorCode::CannotOpen) => {
+                "the file cannot be opened: check that the folder exists and is writable ([session] path)"
+            }
+            _ => "check the file and its folder ([session] path)",
+        };
+        SessionError::backend(BACKEND, format!("{path}: {e}; {advice}"))
+    }
+
     fn connect(&self) -> Result<Connection, SessionError> {
         let hint = |e: &dyn std::fmt::Display| {
             SessionError::backend(
@@ -64,9 +88,9 @@ impl SqliteStore {
             SqliteSync::Normal => "NORMAL",
             SqliteSync::Full => "FULL",
         };
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
-        conn.pragma_update(None, "synchronous", sync).map_err(db_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| self.explain(&e))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.explain(&e))?;
+        conn.pragma_update(None, "synchronous", sync).map_err(|e| self.explain(&e))?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS qqbot_sessions (
                 scope    TEXT NOT NULL,
@@ -79,7 +103,7 @@ impl SqliteStore {
             CREATE INDEX IF NOT EXISTS qqbot_sessions_deadline ON qqbot_sessions (deadline)
                 WHERE deadline IS NOT NULL;",
         )
-        .map_err(db_err)?;
+        .map_err(|e| self.explain(&e))?;
         Ok(conn)
     }
 
@@ -139,6 +163,15 @@ const FILTER: &str = "(?1 IS NULL OR scope = ?1) AND (?2 IS NULL OR identify = ?
 impl SessionStore for SqliteStore {
     fn backend(&self) -> &'static str {
         BACKEND
+    }
+
+    fn check(&self) -> StoreFuture<'_, ()> {
+        // Opening runs the pragmas and creates the table; reading one row proves the file is a database we can read.
+        let result = self.run(|conn| {
+            conn.query_row("SELECT count(*) FROM (SELECT 1 FROM qqbot_sessions LIMIT 1)", [], |_| Ok(()))
+                .map_err(|e| self.explain(&e))
+        });
+        Box::pin(async move { result })
     }
 
     fn load<'a>(&'a self, id: &'a SessionId) -> StoreFuture<'a, Option<SessionRecord>> {

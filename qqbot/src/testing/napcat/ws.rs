@@ -19,6 +19,11 @@ use super::answers::{answer, envelope};
 use super::{Call, DropKind, FrameTx, Shared};
 use crate::adapter::onebot::protocol::auth::{Auth, check_token};
 
+/// Frames and messages up to 64 MiB, as large as the bot accepts (NapCat allows 50 MiB).
+fn frame_limits() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    crate::adapter::websocket::config(64 << 20)
+}
+
 /// An open connection, as the fake's commands see it.
 pub(crate) struct ConnEntry {
     pub(crate) id: u64,
@@ -49,7 +54,10 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                     Auth::Wrong => Err(refuse(StatusCode::FORBIDDEN)),
                 }
             };
-            let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, check).await else { return };
+            let Ok(ws) = tokio_tungstenite::accept_hdr_async_with_config(stream, check, Some(frame_limits())).await
+            else {
+                return;
+            };
             serve(ws, shared, Linger::Tcp).await;
         });
     }
@@ -70,7 +78,9 @@ pub(crate) async fn connect_reverse(url: &str, shared: Arc<Shared>) -> Result<to
     // NapCat always sends the header, with an empty token when it has none.
     let auth = format!("Bearer {}", shared.options.token.as_deref().unwrap_or(""));
     h.insert("Authorization", HeaderValue::from_str(auth.trim_end()).map_err(|e| e.to_string())?);
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await.map_err(|e| e.to_string())?;
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(frame_limits()), true)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(tokio::spawn(serve(ws, shared, Linger::MaybeTls)))
 }
 
@@ -124,7 +134,7 @@ where
     let mut ws = ws;
     loop {
         tokio::select! {
-            frame = ws.next() => match frame {
+            frame = ws.next(), if !shared.deaf.load(Ordering::Relaxed) => match frame {
                 Some(Ok(Message::Text(text))) => on_action(&shared, text.as_str(), &tx),
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => {}

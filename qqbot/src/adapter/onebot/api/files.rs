@@ -5,136 +5,121 @@ use serde::Deserialize;
 
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::error::Result;
 
-/// A cached picture, voice clip or file (`get_image`, `get_record`, `get_file`).
-///
-/// NapCat fills `file` (a path on the NapCat host), `url`, `file_size` and `file_name`; go-cqhttp answers
-/// `{size, filename, url}`, read here into the same fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct FileInfo {
-    /// The local path on the implementation's host.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub file: Option<String>,
-    /// A download URL.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub url: Option<String>,
-    /// The size in bytes (NapCat sends a string, go-cqhttp a number named `size`).
-    #[serde(default, alias = "size", deserialize_with = "serde_lenient::opt_string")]
-    pub file_size: Option<String>,
-    /// The file name (go-cqhttp: `filename`).
-    #[serde(default, alias = "filename", deserialize_with = "serde_lenient::opt_string")]
-    pub file_name: Option<String>,
-    /// The content, when the implementation is configured to inline it.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub base64: Option<String>,
+lenient! {
+    /// A cached picture, voice clip or file (`get_image`, `get_record`, `get_file`).
+    ///
+    /// NapCat fills `file` (a path on the NapCat host), `url`, `file_size` and `file_name`; go-cqhttp answers
+    /// `{size, filename, url}`, read here into the same fields.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct FileInfo {
+        /// The local path on the implementation's host.
+        pub file: Option<String>,
+        /// A download URL.
+        pub url: Option<String>,
+        /// The size in bytes (NapCat sends a string, go-cqhttp a number named `size`).
+        #[serde(alias = "size")]
+        pub file_size: Option<String>,
+        /// The file name (go-cqhttp: `filename`).
+        #[serde(alias = "filename")]
+        pub file_name: Option<String>,
+        /// The content, when the implementation is configured to inline it.
+        pub base64: Option<String>,
+    }
 }
 
-/// A group's file-system usage (`get_group_file_system_info`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct GroupFileSystemInfo {
-    /// Files stored.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub file_count: i64,
-    /// The file limit.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub limit_count: i64,
-    /// Bytes used.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub used_space: i64,
-    /// Bytes available in total.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub total_space: i64,
+lenient! {
+    /// A group's file-system usage (`get_group_file_system_info`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct GroupFileSystemInfo {
+        /// Files stored.
+        pub file_count: i64,
+        /// The file limit.
+        pub limit_count: i64,
+        /// Bytes used.
+        pub used_space: i64,
+        /// Bytes available in total.
+        pub total_space: i64,
+    }
 }
 
-/// The files and folders of one group folder.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct GroupFiles {
-    /// The files.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub files: Vec<GroupFile>,
-    /// The folders.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub folders: Vec<GroupFolder>,
+lenient! {
+    /// The files and folders of one group folder.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct GroupFiles {
+        /// The files.
+        pub files: Vec<GroupFile>,
+        /// The folders.
+        pub folders: Vec<GroupFolder>,
+    }
 }
 
-/// A file in a group's file system.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct GroupFile {
-    /// The group.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub group_id: i64,
-    /// The file id.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub file_id: String,
-    /// The name.
-    #[serde(default)]
-    pub file_name: String,
-    /// go-cqhttp's bus id.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub busid: i64,
-    /// Size in bytes.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub file_size: i64,
-    /// Upload time (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub upload_time: i64,
-    /// Expiry time (Unix seconds; 0 = never).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub dead_time: i64,
-    /// Last change (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub modify_time: i64,
-    /// Download count.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub download_times: i64,
-    /// Who uploaded it.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub uploader: i64,
-    /// Their name.
-    #[serde(default)]
-    pub uploader_name: String,
+lenient! {
+    /// A file in a group's file system.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct GroupFile {
+        /// The group.
+        pub group_id: i64,
+        /// The file id.
+        pub file_id: String,
+        /// The name.
+        pub file_name: String,
+        /// go-cqhttp's bus id.
+        pub busid: i64,
+        /// Size in bytes.
+        pub file_size: i64,
+        /// Upload time (Unix seconds).
+        pub upload_time: i64,
+        /// Expiry time (Unix seconds; 0 = never).
+        pub dead_time: i64,
+        /// Last change (Unix seconds).
+        pub modify_time: i64,
+        /// Download count.
+        pub download_times: i64,
+        /// Who uploaded it.
+        pub uploader: i64,
+        /// Their name.
+        pub uploader_name: String,
+    }
 }
 
-/// A folder in a group's file system.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct GroupFolder {
-    /// The group.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub group_id: i64,
-    /// The folder id.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub folder_id: String,
-    /// The name (implementations also send it as `folder`, kept in no field here).
-    #[serde(default)]
-    pub folder_name: String,
-    /// Creation time (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub create_time: i64,
-    /// Who created it.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub creator: i64,
-    /// Their name.
-    #[serde(default)]
-    pub creator_name: String,
-    /// How many files it holds.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub total_file_count: i64,
+lenient! {
+    /// A folder in a group's file system.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct GroupFolder {
+        /// The group.
+        pub group_id: i64,
+        /// The folder id.
+        pub folder_id: String,
+        /// The name (implementations also send it as `folder`, kept in no field here).
+        pub folder_name: String,
+        /// Creation time (Unix seconds).
+        pub create_time: i64,
+        /// Who created it.
+        pub creator: i64,
+        /// Their name.
+        pub creator_name: String,
+        /// How many files it holds.
+        pub total_file_count: i64,
+    }
 }
 
-/// What an upload answers: NapCat gives the new file's id, go-cqhttp nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct UploadedFile {
-    /// The uploaded file's id (NapCat).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub file_id: Option<String>,
+lenient! {
+    /// What an upload answers: NapCat gives the new file's id, go-cqhttp nothing.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct UploadedFile {
+        /// The uploaded file's id (NapCat).
+        pub file_id: Option<String>,
+    }
 }
 
-#[derive(Deserialize)]
-struct Url {
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    url: Option<String>,
+lenient! {
+    #[derive(Default, Deserialize)]
+    struct Url {
+        url: Option<String>,
+    }
 }
 
 /// What the implementation should download for [`OneBotApi::download_file`]: a URL or base64 data, with an

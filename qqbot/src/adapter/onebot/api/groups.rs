@@ -8,98 +8,81 @@ use serde_json::{Map, Value};
 
 use super::params::Params;
 use super::{Id, OneBotApi};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::{self, lenient};
 use crate::error::Result;
 use crate::event::Role;
 use crate::message::Message;
 
-/// A group (`get_group_info`, `get_group_list`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupInfo {
-    /// 群号.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub group_id: i64,
-    /// 群名.
-    #[serde(default)]
-    pub group_name: String,
-    /// 成员数.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub member_count: i64,
-    /// 最大成员数 — the member limit.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub max_member_count: i64,
-    /// NapCat: whether everyone is muted (0 no, -1 yes).
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub group_all_shut: Option<i64>,
-    /// NapCat: your remark for the group.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_remark: Option<String>,
-    /// Everything else the implementation sent (go-cqhttp `group_memo`, `group_create_time`, `group_level` …).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// A group (`get_group_info`, `get_group_list`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupInfo {
+        /// 群号.
+        pub group_id: i64,
+        /// 群名.
+        pub group_name: String,
+        /// 成员数.
+        pub member_count: i64,
+        /// 最大成员数 — the member limit.
+        pub max_member_count: i64,
+        /// NapCat: whether everyone is muted (0 no, -1 yes).
+        pub group_all_shut: Option<i64>,
+        /// NapCat: your remark for the group.
+        pub group_remark: Option<String>,
+    } keep {
+        /// Everything else the implementation sent (go-cqhttp `group_memo`, `group_create_time`, `group_level` …).
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A group member (`get_group_member_info`, `get_group_member_list`), with NapCat's extras.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupMemberInfo {
-    /// 群号.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub group_id: i64,
-    /// QQ 号.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// 昵称.
-    #[serde(default)]
-    pub nickname: String,
-    /// 群名片 (empty when unset).
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub card: String,
-    /// `male`, `female` or `unknown`.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub sex: String,
-    /// 年龄.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub age: i64,
-    /// 地区.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub area: String,
-    /// When the member joined (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub join_time: i64,
-    /// When the member last spoke (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub last_sent_time: i64,
-    /// 活跃度等级 — the group activity level as sent (the wire's `level`, e.g. `"12"`); see
-    /// [`GroupMemberInfo::level`] for it as a number.
-    #[serde(default, rename = "level", deserialize_with = "serde_lenient::string")]
-    pub activity_level: String,
-    /// NapCat: the member's QQ level.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub qq_level: Option<i64>,
-    /// 角色 — owner, admin or member.
-    #[serde(default, deserialize_with = "role")]
-    pub role: Role,
-    /// Whether the member has a bad record.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub unfriendly: bool,
-    /// 专属头衔.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub title: String,
-    /// 群头衔过期时间 — when the title expires (`None`: no title, or it never expires).
-    #[serde(default, deserialize_with = "serde_lenient::opt_time")]
-    pub title_expire_time: Option<DateTime<Utc>>,
-    /// 是否允许修改其群名片 — whether the bot may change this member's card.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub card_changeable: bool,
-    /// When the member's mute ends (Unix seconds; 0 when not muted).
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub shut_up_timestamp: Option<i64>,
-    /// NapCat: whether the member is a bot account.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub is_robot: bool,
-    /// Everything else the implementation sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// A group member (`get_group_member_info`, `get_group_member_list`), with NapCat's extras.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupMemberInfo {
+        /// 群号.
+        pub group_id: i64,
+        /// QQ 号.
+        pub user_id: i64,
+        /// 昵称.
+        pub nickname: String,
+        /// 群名片 (empty when unset).
+        pub card: String,
+        /// `male`, `female` or `unknown`.
+        pub sex: String,
+        /// 年龄.
+        pub age: i64,
+        /// 地区.
+        pub area: String,
+        /// When the member joined (Unix seconds).
+        pub join_time: i64,
+        /// When the member last spoke (Unix seconds).
+        pub last_sent_time: i64,
+        /// 活跃度等级 — the group activity level as sent (the wire's `level`, e.g. `"12"`); see
+        /// [`GroupMemberInfo::level`] for it as a number.
+        #[serde(rename = "level")]
+        pub activity_level: String,
+        /// NapCat: the member's QQ level.
+        pub qq_level: Option<i64>,
+        /// 角色 — owner, admin or member.
+        pub role: Role,
+        /// Whether the member has a bad record.
+        pub unfriendly: bool,
+        /// 专属头衔.
+        pub title: String,
+        /// 群头衔过期时间 — when the title expires (`None`: no title, or it never expires).
+        pub title_expire_time: Option<DateTime<Utc>>,
+        /// 是否允许修改其群名片 — whether the bot may change this member's card.
+        pub card_changeable: bool,
+        /// When the member's mute ends (Unix seconds; 0 when not muted).
+        pub shut_up_timestamp: Option<i64>,
+        /// NapCat: whether the member is a bot account.
+        pub is_robot: bool,
+    } keep {
+        /// Everything else the implementation sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl GroupMemberInfo {
@@ -112,6 +95,12 @@ impl GroupMemberInfo {
     /// The group card if set, else the nickname.
     pub fn display_name(&self) -> &str {
         if self.card.is_empty() { &self.nickname } else { &self.card }
+    }
+}
+
+impl serde_lenient::Lenient for Role {
+    fn lenient<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Role, D::Error> {
+        role(d)
     }
 }
 
@@ -206,50 +195,44 @@ impl HonorType {
     }
 }
 
-/// A group's honours (`get_group_honor_info`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupHonor {
-    /// 群号.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub group_id: String,
-    /// 当前龙王 — today's most talkative member (`None` when the answer has none).
-    #[serde(default, deserialize_with = "honor_user")]
-    pub current_talkative: Option<GroupHonorUser>,
-    /// 历史龙王.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub talkative_list: Vec<GroupHonorUser>,
-    /// 群聊之火.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub performer_list: Vec<GroupHonorUser>,
-    /// 群聊炽焰.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub legend_list: Vec<GroupHonorUser>,
-    /// 快乐之源.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub emotion_list: Vec<GroupHonorUser>,
-    /// 冒尖小春笋.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub strong_newbie_list: Vec<GroupHonorUser>,
+lenient! {
+    /// A group's honours (`get_group_honor_info`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupHonor {
+        /// 群号.
+        pub group_id: String,
+        /// 历史龙王.
+        pub talkative_list: Vec<GroupHonorUser>,
+        /// 群聊之火.
+        pub performer_list: Vec<GroupHonorUser>,
+        /// 群聊炽焰.
+        pub legend_list: Vec<GroupHonorUser>,
+        /// 快乐之源.
+        pub emotion_list: Vec<GroupHonorUser>,
+        /// 冒尖小春笋.
+        pub strong_newbie_list: Vec<GroupHonorUser>,
+    } keep {
+        /// 当前龙王 — today's most talkative member (`None` when the answer has none).
+        #[serde(default, deserialize_with = "honor_user")]
+        pub current_talkative: Option<GroupHonorUser>,
+    }
 }
 
-/// One member holding an honour.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct GroupHonorUser {
-    /// QQ 号 (NapCat sends it as a string).
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub user_id: String,
-    /// 昵称.
-    #[serde(default)]
-    pub nickname: String,
-    /// 头像 URL.
-    #[serde(default)]
-    pub avatar: String,
-    /// 荣誉描述.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub description: Option<String>,
-    /// go-cqhttp `current_talkative`: consecutive days.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub day_count: Option<i64>,
+lenient! {
+    /// One member holding an honour.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct GroupHonorUser {
+        /// QQ 号 (NapCat sends it as a string).
+        pub user_id: String,
+        /// 昵称.
+        pub nickname: String,
+        /// 头像 URL.
+        pub avatar: String,
+        /// 荣誉描述.
+        pub description: Option<String>,
+        /// go-cqhttp `current_talkative`: consecutive days.
+        pub day_count: Option<i64>,
+    }
 }
 
 /// NapCat answers `current_talkative: {}` when there is none.
@@ -258,53 +241,45 @@ fn honor_user<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Gro
     Ok(user.filter(|u| !u.user_id.is_empty() || !u.nickname.is_empty()))
 }
 
-/// How many @全体成员 are left today (`get_group_at_all_remain`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct AtAllRemain {
-    /// Whether the bot may @全体成员 now.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub can_at_all: bool,
-    /// What is left for the whole group today.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub remain_at_all_count_for_group: i64,
-    /// What is left for the bot today.
-    #[serde(default, alias = "remain_at_all_count_for_self", deserialize_with = "serde_lenient::i64_or_zero")]
-    pub remain_at_all_count_for_uin: i64,
+lenient! {
+    /// How many @全体成员 are left today (`get_group_at_all_remain`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct AtAllRemain {
+        /// Whether the bot may @全体成员 now.
+        pub can_at_all: bool,
+        /// What is left for the whole group today.
+        pub remain_at_all_count_for_group: i64,
+        /// What is left for the bot today.
+        #[serde(alias = "remain_at_all_count_for_self")]
+        pub remain_at_all_count_for_uin: i64,
+    }
 }
 
-/// An essence message (`get_essence_msg_list`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct EssenceMsg {
-    /// The message id.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub message_id: i64,
-    /// The author.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub sender_id: i64,
-    /// The author's nickname.
-    #[serde(default)]
-    pub sender_nick: String,
-    /// go-cqhttp: when it was sent.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub sender_time: Option<i64>,
-    /// Who made it essence.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub operator_id: i64,
-    /// Their nickname.
-    #[serde(default)]
-    pub operator_nick: String,
-    /// When it was made essence (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub operator_time: i64,
-    /// NapCat: QQ's sequence of the message.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub msg_seq: Option<i64>,
-    /// NapCat: QQ's random of the message.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub msg_random: Option<i64>,
-    /// NapCat: the content (a segment array; some builds send text); [`EssenceMsg::to_message`] decodes it.
-    #[serde(default)]
-    pub content: Value,
+lenient! {
+    /// An essence message (`get_essence_msg_list`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct EssenceMsg {
+        /// The message id.
+        pub message_id: i64,
+        /// The author.
+        pub sender_id: i64,
+        /// The author's nickname.
+        pub sender_nick: String,
+        /// go-cqhttp: when it was sent.
+        pub sender_time: Option<i64>,
+        /// Who made it essence.
+        pub operator_id: i64,
+        /// Their nickname.
+        pub operator_nick: String,
+        /// When it was made essence (Unix seconds).
+        pub operator_time: i64,
+        /// NapCat: QQ's sequence of the message.
+        pub msg_seq: Option<i64>,
+        /// NapCat: QQ's random of the message.
+        pub msg_random: Option<i64>,
+        /// NapCat: the content (a segment array; some builds send text); [`EssenceMsg::to_message`] decodes it.
+        pub content: Value,
+    }
 }
 
 impl EssenceMsg {
@@ -315,122 +290,108 @@ impl EssenceMsg {
     }
 }
 
-/// A group announcement (`get_group_notice`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupNotice {
-    /// NapCat: its id, for `del_group_notice`.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub notice_id: Option<String>,
-    /// Who published it.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub sender_id: i64,
-    /// When (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub publish_time: i64,
-    /// The text and pictures.
-    #[serde(default)]
-    pub message: GroupNoticeMessage,
-    /// NapCat: how many have read it.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub read_num: Option<i64>,
+lenient! {
+    /// A group announcement (`get_group_notice`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupNotice {
+        /// NapCat: its id, for `del_group_notice`.
+        pub notice_id: Option<String>,
+        /// Who published it.
+        pub sender_id: i64,
+        /// When (Unix seconds).
+        pub publish_time: i64,
+        /// The text and pictures.
+        pub message: GroupNoticeMessage,
+        /// NapCat: how many have read it.
+        pub read_num: Option<i64>,
+    }
 }
 
-/// The content of a [`GroupNotice`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupNoticeMessage {
-    /// The text.
-    #[serde(default)]
-    pub text: String,
-    /// The pictures (`{id, height, width}`; NapCat also spells the list `image`).
-    #[serde(default, alias = "image", deserialize_with = "serde_lenient::or_default")]
-    pub images: Vec<Value>,
+lenient! {
+    /// The content of a [`GroupNotice`].
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupNoticeMessage {
+        /// The text.
+        pub text: String,
+        /// The pictures (`{id, height, width}`; NapCat also spells the list `image`).
+        #[serde(alias = "image")]
+        pub images: Vec<Value>,
+    }
 }
 
-/// Pending group requests and invitations (`get_group_system_msg`, `get_group_ignored_notifies`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupSystemMsg {
-    /// Invitations of the bot into groups.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub invited_requests: Vec<GroupNotify>,
-    /// Requests to join the bot's groups.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub join_requests: Vec<GroupNotify>,
+lenient! {
+    /// Pending group requests and invitations (`get_group_system_msg`, `get_group_ignored_notifies`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupSystemMsg {
+        /// Invitations of the bot into groups.
+        pub invited_requests: Vec<GroupNotify>,
+        /// Requests to join the bot's groups.
+        pub join_requests: Vec<GroupNotify>,
+    }
 }
 
-/// One group request or invitation.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct GroupNotify {
-    /// The request id (the `flag` for `set_group_add_request`).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub request_id: i64,
-    /// The group.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub group_id: i64,
-    /// The group's name.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_name: Option<String>,
-    /// Who invited (invitations).
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub invitor_uin: Option<i64>,
-    /// Their nickname.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub invitor_nick: Option<String>,
-    /// go-cqhttp: who asks to join.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub requester_uin: Option<i64>,
-    /// Their nickname.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub requester_nick: Option<String>,
-    /// The request's message.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub message: Option<String>,
-    /// Whether it was handled.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub checked: bool,
-    /// Who handled it.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub actor: i64,
+lenient! {
+    /// One group request or invitation.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct GroupNotify {
+        /// The request id (the `flag` for `set_group_add_request`).
+        pub request_id: i64,
+        /// The group.
+        pub group_id: i64,
+        /// The group's name.
+        pub group_name: Option<String>,
+        /// Who invited (invitations).
+        pub invitor_uin: Option<i64>,
+        /// Their nickname.
+        pub invitor_nick: Option<String>,
+        /// go-cqhttp: who asks to join.
+        pub requester_uin: Option<i64>,
+        /// Their nickname.
+        pub requester_nick: Option<String>,
+        /// The request's message.
+        pub message: Option<String>,
+        /// Whether it was handled.
+        pub checked: bool,
+        /// Who handled it.
+        pub actor: i64,
+    }
 }
 
-/// A muted member (`get_group_shut_list`; NapCat sends its raw NT objects in camelCase).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShutMember {
-    /// QQ 号.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub uin: String,
-    /// NT user id.
-    #[serde(default)]
-    pub uid: String,
-    /// Nickname.
-    #[serde(default)]
-    pub nick: String,
-    /// Group card.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub card_name: String,
-    /// When the mute ends (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub shut_up_time: i64,
-    /// Everything else NapCat sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// A muted member (`get_group_shut_list`; NapCat sends its raw NT objects in camelCase).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ShutMember {
+        /// QQ 号.
+        pub uin: String,
+        /// NT user id.
+        pub uid: String,
+        /// Nickname.
+        pub nick: String,
+        /// Group card.
+        pub card_name: String,
+        /// When the mute ends (Unix seconds).
+        pub shut_up_time: i64,
+    } keep {
+        /// Everything else NapCat sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A member who signed in today (`get_group_signed_list`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct SignedMember {
-    /// QQ 号.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// Nickname.
-    #[serde(default)]
-    pub nick: String,
-    /// When (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub time: i64,
-    /// Sign-in rank.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub rank: i64,
+lenient! {
+    /// A member who signed in today (`get_group_signed_list`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct SignedMember {
+        /// QQ 号.
+        pub user_id: i64,
+        /// Nickname.
+        pub nick: String,
+        /// When (Unix seconds).
+        pub time: i64,
+        /// Sign-in rank.
+        pub rank: i64,
+    }
 }
 
 /// Groups: administration, information, members, honours, notices, essence messages, requests and sign-in.

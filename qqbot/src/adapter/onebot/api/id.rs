@@ -4,8 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-// The same limit as every id qqbot writes itself (replies, recalls): one rule for the wire.
-use super::super::protocol::id::JS_SAFE_INTEGER;
+// The same encoder as every id qqbot writes itself (replies, recalls): one rule for the wire.
+use super::super::protocol::id::{is_js_safe, serialize_id};
 
 /// A QQ number, group number, message id or any other OneBot id, given as a number or a string.
 ///
@@ -48,11 +48,8 @@ impl Id {
     }
 
     fn from_i64(n: i64) -> Id {
-        if (-JS_SAFE_INTEGER..=JS_SAFE_INTEGER).contains(&n) {
-            Id(Repr::Number(n))
-        } else {
-            Id(Repr::Text(n.to_string()))
-        }
+        // A number beyond ±2⁵³ is kept as text, so that every way out (`Serialize`, `Value::from`) keeps its digits.
+        if is_js_safe(n) { Id(Repr::Number(n)) } else { Id(Repr::Text(n.to_string())) }
     }
 }
 
@@ -111,10 +108,8 @@ impl From<&Id> for Id {
 
 impl From<Id> for serde_json::Value {
     fn from(id: Id) -> serde_json::Value {
-        match id.0 {
-            Repr::Number(n) => n.into(),
-            Repr::Text(t) => t.into(),
-        }
+        // Through the one encoder, so a large id follows the implementation's `large_ids` policy here too.
+        serde_json::to_value(&id).unwrap_or_else(|_| serde_json::Value::String(id.to_string()))
     }
 }
 
@@ -131,7 +126,7 @@ impl Serialize for Id {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
             Repr::Number(n) => s.serialize_i64(*n),
-            Repr::Text(t) => s.serialize_str(t),
+            Repr::Text(t) => serialize_id(t, s),
         }
     }
 }

@@ -7,88 +7,77 @@ use serde_json::{Map, Value};
 use super::super::protocol::segment::WireMessage;
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, PostFile, PostMsg, message_to_json};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::api::Target;
 use crate::error::Result;
 use crate::message::{ForwardNode, Message, Segment};
 
-/// What a send action answers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct SentMessage {
-    /// The new message's id (may be negative on go-cqhttp, LLOneBot and Lagrange).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub message_id: i64,
-    /// NapCat: the forward's resource id, when a merged forward was sent.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub res_id: Option<String>,
-    /// NapCat: the forward id, when a merged forward was sent.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub forward_id: Option<String>,
+lenient! {
+    /// What a send action answers.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct SentMessage {
+        /// The new message's id (may be negative on go-cqhttp, LLOneBot and Lagrange).
+        pub message_id: i64,
+        /// NapCat: the forward's resource id, when a merged forward was sent.
+        pub res_id: Option<String>,
+        /// NapCat: the forward id, when a merged forward was sent.
+        pub forward_id: Option<String>,
+    }
 }
 
-/// The sender of a fetched message, best-effort as every implementation fills it differently.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct MessageSender {
-    /// The sender's QQ number.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// The nickname.
-    #[serde(default)]
-    pub nickname: String,
-    /// The group card (群名片), when in a group.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub card: Option<String>,
-    /// `owner`, `admin` or `member`, when in a group.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub role: Option<String>,
-    /// Everything else the implementation sent (`sex`, `age`, `level`, `title` …).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// The sender of a fetched message, best-effort as every implementation fills it differently.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct MessageSender {
+        /// The sender's QQ number.
+        pub user_id: i64,
+        /// The nickname.
+        pub nickname: String,
+        /// The group card (群名片), when in a group.
+        pub card: Option<String>,
+        /// `owner`, `admin` or `member`, when in a group.
+        pub role: Option<String>,
+    } keep {
+        /// Everything else the implementation sent (`sex`, `age`, `level`, `title` …).
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// One fetched message (`get_msg`, message history).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct MessageRecord {
-    /// When it was sent (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub time: i64,
-    /// `group` or `private`.
-    #[serde(default)]
-    pub message_type: String,
-    /// The message id.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub message_id: i64,
-    /// The spec's "real id" (NapCat: the same as `message_id`).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub real_id: i64,
-    /// NapCat/LLOneBot: the message sequence.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub message_seq: Option<i64>,
-    /// NapCat: QQ's per-chat sequence (needed for replies by `seq` and history paging).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub real_seq: Option<String>,
-    /// Who sent it.
-    #[serde(default)]
-    pub sender: MessageSender,
-    /// The group, for group messages.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub group_id: Option<i64>,
-    /// The user, when the implementation sends it.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub user_id: Option<i64>,
-    /// The content as the implementation sent it: a segment array (NapCat's default) or a CQ string;
-    /// [`MessageRecord::to_message`] decodes it.
-    #[serde(default)]
-    pub message: Value,
-    /// The content as a CQ string (display text; lossy).
-    #[serde(default)]
-    pub raw_message: String,
-    /// NapCat `get_msg`: the emoji reactions.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub emoji_likes_list: Vec<Value>,
-    /// Everything else the implementation sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// One fetched message (`get_msg`, message history).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct MessageRecord {
+        /// When it was sent (Unix seconds).
+        pub time: i64,
+        /// `group` or `private`.
+        pub message_type: String,
+        /// The message id.
+        pub message_id: i64,
+        /// The spec's "real id" (NapCat: the same as `message_id`).
+        pub real_id: i64,
+        /// NapCat/LLOneBot: the message sequence.
+        pub message_seq: Option<i64>,
+        /// NapCat: QQ's per-chat sequence (needed for replies by `seq` and history paging).
+        pub real_seq: Option<String>,
+        /// Who sent it.
+        pub sender: MessageSender,
+        /// The group, for group messages.
+        pub group_id: Option<i64>,
+        /// The user, when the implementation sends it.
+        pub user_id: Option<i64>,
+        /// The content as the implementation sent it: a segment array (NapCat's default) or a CQ string;
+        /// [`MessageRecord::to_message`] decodes it.
+        pub message: Value,
+        /// The content as a CQ string (display text; lossy).
+        pub raw_message: String,
+        /// NapCat `get_msg`: the emoji reactions.
+        pub emoji_likes_list: Vec<Value>,
+    } keep {
+        /// Everything else the implementation sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl MessageRecord {
@@ -130,43 +119,44 @@ pub(super) fn decode_message(value: &Value) -> Message {
     }
 }
 
-#[derive(Deserialize)]
-struct HistoryMessages {
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    messages: Vec<MessageRecord>,
+lenient! {
+    #[derive(Default, Deserialize)]
+    struct HistoryMessages {
+        messages: Vec<MessageRecord>,
+    }
 }
 
-/// What `get_forward_msg` answers: the forwarded messages.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct ForwardMsg {
-    /// The messages (go-cqhttp and NapCat call the list `messages`, the spec `message`).
-    #[serde(default, alias = "message", deserialize_with = "serde_lenient::or_default")]
-    pub messages: Vec<ForwardedMessage>,
+lenient! {
+    /// What `get_forward_msg` answers: the forwarded messages.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct ForwardMsg {
+        /// The messages (go-cqhttp and NapCat call the list `messages`, the spec `message`).
+        #[serde(alias = "message")]
+        pub messages: Vec<ForwardedMessage>,
+    }
 }
 
-/// One message inside a merged forward. NapCat sends a whole message (`message` array, `sender`, ids);
-/// go-cqhttp sends `content` as a CQ string with a small `sender`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct ForwardedMessage {
-    /// Who sent it.
-    #[serde(default)]
-    pub sender: MessageSender,
-    /// When it was sent (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub time: i64,
-    /// go-cqhttp: the content as a CQ string (nested forwards: an array); [`ForwardedMessage::to_message`]
-    /// decodes it.
-    #[serde(default)]
-    pub content: Option<Value>,
-    /// NapCat: the content as a segment array; [`ForwardedMessage::to_message`] decodes it.
-    #[serde(default)]
-    pub message: Option<Value>,
-    /// NapCat: the message id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub message_id: Option<i64>,
-    /// Everything else the implementation sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// One message inside a merged forward. NapCat sends a whole message (`message` array, `sender`, ids);
+    /// go-cqhttp sends `content` as a CQ string with a small `sender`.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct ForwardedMessage {
+        /// Who sent it.
+        pub sender: MessageSender,
+        /// When it was sent (Unix seconds).
+        pub time: i64,
+        /// go-cqhttp: the content as a CQ string (nested forwards: an array); [`ForwardedMessage::to_message`]
+        /// decodes it.
+        pub content: Option<Value>,
+        /// NapCat: the content as a segment array; [`ForwardedMessage::to_message`] decodes it.
+        pub message: Option<Value>,
+        /// NapCat: the message id.
+        pub message_id: Option<i64>,
+    } keep {
+        /// Everything else the implementation sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl ForwardedMessage {
@@ -193,38 +183,32 @@ impl ForwardedMessage {
     }
 }
 
-/// One conversation of `get_recent_contact` with its latest message (NapCat's camelCase keys).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RecentContact {
-    /// The latest message, raw (NapCat's own spelling: `lastestMsg`); [`RecentContact::latest_message`] decodes
-    /// it.
-    #[serde(default, rename = "lastestMsg")]
-    pub latest_msg: Value,
-    /// The peer: a QQ number or group number.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub peer_uin: String,
-    /// The peer's name.
-    #[serde(default)]
-    pub peer_name: String,
-    /// Your remark for the peer.
-    #[serde(default)]
-    pub remark: String,
-    /// When the latest message was sent (Unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub msg_time: i64,
-    /// 1 private chat, 2 group.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub chat_type: i64,
-    /// The latest message's NT id.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub msg_id: String,
-    /// The latest sender's nickname.
-    #[serde(default)]
-    pub send_nick_name: String,
-    /// The latest sender's group card.
-    #[serde(default)]
-    pub send_member_name: String,
+lenient! {
+    /// One conversation of `get_recent_contact` with its latest message (NapCat's camelCase keys).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct RecentContact {
+        /// The latest message, raw (NapCat's own spelling: `lastestMsg`); [`RecentContact::latest_message`] decodes
+        /// it.
+        #[serde(rename = "lastestMsg")]
+        pub latest_msg: Value,
+        /// The peer: a QQ number or group number.
+        pub peer_uin: String,
+        /// The peer's name.
+        pub peer_name: String,
+        /// Your remark for the peer.
+        pub remark: String,
+        /// When the latest message was sent (Unix seconds).
+        pub msg_time: i64,
+        /// 1 private chat, 2 group.
+        pub chat_type: i64,
+        /// The latest message's NT id.
+        pub msg_id: String,
+        /// The latest sender's nickname.
+        pub send_nick_name: String,
+        /// The latest sender's group card.
+        pub send_member_name: String,
+    }
 }
 
 impl RecentContact {
@@ -240,41 +224,38 @@ impl RecentContact {
     }
 }
 
-/// A page of who reacted with one emoji (`fetch_emoji_like`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmojiLikes {
-    /// The users on this page.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub emoji_likes_list: Vec<EmojiLiker>,
-    /// The cursor for the next page.
-    #[serde(default)]
-    pub cookie: String,
-    /// Whether this is the last page.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub is_last_page: bool,
-    /// Whether this is the first page.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub is_first_page: bool,
+lenient! {
+    /// A page of who reacted with one emoji (`fetch_emoji_like`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct EmojiLikes {
+        /// The users on this page.
+        pub emoji_likes_list: Vec<EmojiLiker>,
+        /// The cursor for the next page.
+        pub cookie: String,
+        /// Whether this is the last page.
+        pub is_last_page: bool,
+        /// Whether this is the first page.
+        pub is_first_page: bool,
+    }
 }
 
-/// A user who reacted with an emoji.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmojiLiker {
-    /// The user's tiny id (QQ number on most builds).
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub tiny_id: String,
-    /// The nickname.
-    #[serde(default)]
-    pub nick_name: String,
-    /// The avatar URL.
-    #[serde(default)]
-    pub head_url: String,
+lenient! {
+    /// A user who reacted with an emoji.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct EmojiLiker {
+        /// The user's tiny id (QQ number on most builds).
+        pub tiny_id: String,
+        /// The nickname.
+        pub nick_name: String,
+        /// The avatar URL.
+        pub head_url: String,
+    }
 }
 
 /// `group_id` or `user_id` for a target, refusing guild targets.
-fn target_params(action: &str, target: &Target) -> Result<Params> {
+fn target_params(action: &str, target: &Target) -> Result<Params<'static>> {
     match target {
         Target::Group(id) => Ok(Params::new().set("message_type", "group").set("group_id", Id::from(id))),
         Target::Private(id) => Ok(Params::new().set("message_type", "private").set("user_id", Id::from(id))),

@@ -123,14 +123,14 @@ impl OneBotApi {
     }
 
     /// Performs an action and decodes its `data` into `T`.
-    async fn request<T: DeserializeOwned>(&self, action: &str, params: Params) -> Result<T> {
-        let data = self.caller.call_action(action, params.into_value()).await?;
+    async fn request<T: DeserializeOwned>(&self, action: &str, params: Params<'_>) -> Result<T> {
+        let data = self.caller.call_action(action, params.into_value(self.caller.large_ids())).await?;
         decode(action, data)
     }
 
     /// Performs an action whose `data` carries nothing a caller needs.
-    async fn request_unit(&self, action: &str, params: Params) -> Result<()> {
-        self.caller.call_action(action, params.into_value()).await.map(drop)
+    async fn request_unit(&self, action: &str, params: Params<'_>) -> Result<()> {
+        self.caller.call_action(action, params.into_value(self.caller.large_ids())).await.map(drop)
     }
 }
 

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, SentMessage};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::api::Target;
 use crate::error::Result;
 use crate::message::{Message, Music, MusicKind, Segment};
@@ -68,29 +68,30 @@ impl MusicPlatform {
     }
 }
 
-/// An AI voice character (`get_ai_characters`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct AICharacter {
-    /// The id to pass as `character`.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub character_id: String,
-    /// The name shown.
-    #[serde(default)]
-    pub character_name: String,
-    /// A preview clip's URL.
-    #[serde(default)]
-    pub preview_url: String,
-    /// The category it is listed under (NapCat groups characters by `type`).
-    #[serde(skip)]
-    pub category: String,
+lenient! {
+    /// An AI voice character (`get_ai_characters`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct AICharacter {
+        /// The id to pass as `character`.
+        pub character_id: String,
+        /// The name shown.
+        pub character_name: String,
+        /// A preview clip's URL.
+        pub preview_url: String,
+    } keep {
+        /// The category it is listed under (NapCat groups characters by `type`).
+        #[serde(skip)]
+        pub category: String,
+    }
 }
 
-#[derive(Deserialize)]
-struct CharacterGroup {
-    #[serde(default, rename = "type", deserialize_with = "serde_lenient::string")]
-    kind: String,
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    characters: Vec<AICharacter>,
+lenient! {
+    #[derive(Default, Deserialize)]
+    struct CharacterGroup {
+        #[serde(rename = "type")]
+        kind: String,
+        characters: Vec<AICharacter>,
+    }
 }
 
 fn music_message(platform: MusicPlatform, id: Id) -> Message {

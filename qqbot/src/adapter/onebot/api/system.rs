@@ -6,95 +6,97 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+use super::super::protocol::id::LargeIds;
 use super::params::Params;
 use super::{Id, OneBotApi, OneBotApiError, message_to_json};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::{self, lenient};
 use crate::error::{Error, Result};
 use crate::message::{Media, Message, Segment};
 
-/// The implementation's name and version (`get_version_info`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct VersionInfo {
-    /// `NapCat.Onebot`, `go-cqhttp`, `LLOneBot`, `Lagrange.OneBot` …
-    #[serde(default)]
-    pub app_name: String,
-    /// Its version.
-    #[serde(default)]
-    pub app_version: String,
-    /// `v11`.
-    #[serde(default)]
-    pub protocol_version: String,
-    /// Everything else the implementation sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// The implementation's name and version (`get_version_info`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct VersionInfo {
+        /// `NapCat.Onebot`, `go-cqhttp`, `LLOneBot`, `Lagrange.OneBot` …
+        pub app_name: String,
+        /// Its version.
+        pub app_version: String,
+        /// `v11`.
+        pub protocol_version: String,
+    } keep {
+        /// Everything else the implementation sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Whether the implementation is online and healthy (`get_status`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct Status {
-    /// Logged in and connected to QQ.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub online: bool,
-    /// Working normally.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub good: bool,
-    /// Statistics (go-cqhttp: packets and messages counters; NapCat: `{}`).
-    #[serde(default)]
-    pub stat: Value,
-    /// Everything else the implementation sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// Whether the implementation is online and healthy (`get_status`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct Status {
+        /// Logged in and connected to QQ.
+        pub online: bool,
+        /// Working normally.
+        pub good: bool,
+        /// Statistics (go-cqhttp: packets and messages counters; NapCat: `{}`).
+        pub stat: Value,
+    } keep {
+        /// Everything else the implementation sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// Cookies for a QQ domain (`get_cookies`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Cookies {
-    /// The `Cookie` header value.
-    #[serde(default)]
-    pub cookies: String,
-    /// NapCat: the `bkn` (g_tk) value.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub bkn: Option<String>,
+lenient! {
+    /// Cookies for a QQ domain (`get_cookies`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct Cookies {
+        /// The `Cookie` header value.
+        pub cookies: String,
+        /// NapCat: the `bkn` (g_tk) value.
+        pub bkn: Option<String>,
+    }
 }
 
-/// Cookies and CSRF token for a QQ domain (`get_credentials`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Credentials {
-    /// The `Cookie` header value.
-    #[serde(default)]
-    pub cookies: String,
-    /// The CSRF token (NapCat `token`, the spec `csrf_token`).
-    #[serde(default, alias = "csrf_token", deserialize_with = "serde_lenient::i64_or_zero")]
-    pub token: i64,
+lenient! {
+    /// Cookies and CSRF token for a QQ domain (`get_credentials`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct Credentials {
+        /// The `Cookie` header value.
+        pub cookies: String,
+        /// The CSRF token (NapCat `token`, the spec `csrf_token`).
+        #[serde(alias = "csrf_token")]
+        pub token: i64,
+    }
 }
 
-/// A range of QQ numbers reserved for bots (`get_robot_uin_range`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UinRange {
-    /// The first number.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub min_uin: String,
-    /// The last number.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub max_uin: String,
+lenient! {
+    /// A range of QQ numbers reserved for bots (`get_robot_uin_range`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct UinRange {
+        /// The first number.
+        pub min_uin: String,
+        /// The last number.
+        pub max_uin: String,
+    }
 }
 
-/// A media download key (`nc_get_rkey`, `get_rkey`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Rkey {
-    /// The key, appended to media URLs.
-    #[serde(default)]
-    pub rkey: String,
-    /// Seconds it stays valid.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub ttl: i64,
-    /// When it was issued (Unix seconds).
-    #[serde(default, alias = "created_at", deserialize_with = "serde_lenient::i64_or_zero")]
-    pub time: i64,
-    /// Which media it is for (`private` / `group`, or NT's numeric type).
-    #[serde(default, rename = "type", deserialize_with = "serde_lenient::string")]
-    pub kind: String,
+lenient! {
+    /// A media download key (`nc_get_rkey`, `get_rkey`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct Rkey {
+        /// The key, appended to media URLs.
+        pub rkey: String,
+        /// Seconds it stays valid.
+        pub ttl: i64,
+        /// When it was issued (Unix seconds).
+        #[serde(alias = "created_at")]
+        pub time: i64,
+        /// Which media it is for (`private` / `group`, or NT's numeric type).
+        #[serde(rename = "type")]
+        pub kind: String,
+    }
 }
 
 /// Text found in a picture (`ocr_image`).
@@ -128,18 +130,17 @@ impl<'de> Deserialize<'de> for OcrResult {
     }
 }
 
-/// One block of text found by OCR.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct OcrText {
-    /// The text.
-    #[serde(default)]
-    pub text: String,
-    /// How sure the engine is (0–100), when reported.
-    #[serde(default)]
-    pub confidence: Option<f64>,
-    /// The corners of the block (`{x, y}` points).
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub coordinates: Vec<Value>,
+lenient! {
+    /// One block of text found by OCR.
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct OcrText {
+        /// The text.
+        pub text: String,
+        /// How sure the engine is (0–100), when reported.
+        pub confidence: Option<f64>,
+        /// The corners of the block (`{x, y}` points).
+        pub coordinates: Vec<Value>,
+    }
 }
 
 /// The picture to read with [`OneBotApi::ocr_image`]: a path, URL, `base64://` data, or an `Image` / `File`
@@ -195,32 +196,32 @@ impl From<Segment> for OcrImage {
     }
 }
 
-/// One way the bot's profile card can look (`get_model_show`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ModelVariant {
-    /// The shown model name.
-    #[serde(default)]
-    pub model_show: String,
-    /// Whether it needs a paid membership.
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    pub need_pay: bool,
+lenient! {
+    /// One way the bot's profile card can look (`get_model_show`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct ModelVariant {
+        /// The shown model name.
+        pub model_show: String,
+        /// Whether it needs a paid membership.
+        pub need_pay: bool,
+    }
 }
 
-/// A device logged in to the bot's account (`get_online_clients`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct ClientDevice {
-    /// The app id.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub app_id: i64,
-    /// The device name.
-    #[serde(default)]
-    pub device_name: String,
-    /// The kind of device.
-    #[serde(default)]
-    pub device_kind: String,
-    /// Everything else the implementation sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// A device logged in to the bot's account (`get_online_clients`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct ClientDevice {
+        /// The app id.
+        pub app_id: i64,
+        /// The device name.
+        pub device_name: String,
+        /// The kind of device.
+        pub device_kind: String,
+    } keep {
+        /// Everything else the implementation sent.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
 /// What [`OneBotApi::handle_quick_operation`] does to an event (the HTTP POST quick-operation fields).
@@ -261,15 +262,16 @@ impl QuickOperation {
             .opt("approve", self.approve)
             .opt("remark", self.remark.clone())
             .opt("reason", self.reason.clone())
-            .into_value()
+            .into_value(LargeIds::default())
     }
 }
 
-/// Answers of the form `{yes: bool}`.
-#[derive(Deserialize)]
-struct Yes {
-    #[serde(default, deserialize_with = "serde_lenient::bool_or_false")]
-    yes: bool,
+lenient! {
+    /// Answers of the form `{yes: bool}`.
+    #[derive(Default, Deserialize)]
+    struct Yes {
+        yes: bool,
+    }
 }
 
 /// System: versions, status, capability checks, credentials, OCR, translation, quick operations, restarts and

@@ -5,53 +5,48 @@ use serde_json::{Map, Value};
 
 use super::params::Params;
 use super::{Id, OneBotApi};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 use crate::error::Result;
 
-/// The logged-in account (`get_login_info`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct LoginInfo {
-    /// The bot's QQ number.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// The bot's nickname.
-    #[serde(default)]
-    pub nickname: String,
+lenient! {
+    /// The logged-in account (`get_login_info`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct LoginInfo {
+        /// The bot's QQ number.
+        pub user_id: i64,
+        /// The bot's nickname.
+        pub nickname: String,
+    }
 }
 
-/// Anyone's public profile (`get_stranger_info`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct StrangerInfo {
-    /// QQ 号.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// 昵称.
-    #[serde(default)]
-    pub nickname: String,
-    /// `male`, `female` or `unknown`.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub sex: String,
-    /// 年龄.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub age: i64,
-    /// QID.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub qid: Option<String>,
-    /// NapCat: QQ 等级 (`qqLevel`); go-cqhttp sends `level`, see [`StrangerInfo::level`].
-    #[serde(default, rename = "qqLevel", deserialize_with = "serde_lenient::opt_i64")]
-    pub qq_level: Option<i64>,
-    /// 连续登录天数.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub login_days: Option<i64>,
-    /// NapCat: 个性签名.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub long_nick: Option<String>,
-    /// NapCat: your remark for the user.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub remark: Option<String>,
-    /// Everything else the implementation sent (`uid`, `reg_time`, `is_vip`, `vip_level`, `status` …).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// Anyone's public profile (`get_stranger_info`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct StrangerInfo {
+        /// QQ 号.
+        pub user_id: i64,
+        /// 昵称.
+        pub nickname: String,
+        /// `male`, `female` or `unknown`.
+        pub sex: String,
+        /// 年龄.
+        pub age: i64,
+        /// QID.
+        pub qid: Option<String>,
+        /// NapCat: QQ 等级 (`qqLevel`); go-cqhttp sends `level`, see [`StrangerInfo::level`].
+        #[serde(rename = "qqLevel")]
+        pub qq_level: Option<i64>,
+        /// 连续登录天数.
+        pub login_days: Option<i64>,
+        /// NapCat: 个性签名.
+        pub long_nick: Option<String>,
+        /// NapCat: your remark for the user.
+        pub remark: Option<String>,
+    } keep {
+        /// Everything else the implementation sent (`uid`, `reg_time`, `is_vip`, `vip_level`, `status` …).
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
 impl StrangerInfo {
@@ -66,88 +61,83 @@ impl StrangerInfo {
     }
 }
 
-/// A friend (`get_friend_list`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct FriendInfo {
-    /// QQ 号.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// 昵称.
-    #[serde(default)]
-    pub nickname: String,
-    /// 备注.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub remark: String,
-    /// NapCat: QQ level.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub level: Option<i64>,
-    /// NapCat: the friend category.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub category_id: Option<i64>,
-    /// Everything else the implementation sent (`sex`, `age`, `birthday_*`, `phone_num`, `email` …).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+lenient! {
+    /// A friend (`get_friend_list`).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    pub struct FriendInfo {
+        /// QQ 号.
+        pub user_id: i64,
+        /// 昵称.
+        pub nickname: String,
+        /// 备注.
+        pub remark: String,
+        /// NapCat: QQ level.
+        pub level: Option<i64>,
+        /// NapCat: the friend category.
+        pub category_id: Option<i64>,
+    } keep {
+        /// Everything else the implementation sent (`sex`, `age`, `birthday_*`, `phone_num`, `email` …).
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
 }
 
-/// A friend category with its friends (`get_friends_with_category`; NapCat's camelCase keys).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FriendCategory {
-    /// The category id.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub category_id: i64,
-    /// Its name.
-    #[serde(default)]
-    pub category_name: String,
-    /// How many friends it holds.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub category_mb_count: i64,
-    /// The friends.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub buddy_list: Vec<FriendInfo>,
+lenient! {
+    /// A friend category with its friends (`get_friends_with_category`; NapCat's camelCase keys).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct FriendCategory {
+        /// The category id.
+        pub category_id: i64,
+        /// Its name.
+        pub category_name: String,
+        /// How many friends it holds.
+        pub category_mb_count: i64,
+        /// The friends.
+        pub buddy_list: Vec<FriendInfo>,
+    }
 }
 
-/// Someone who added the bot without being added back (`get_unidirectional_friend_list`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct UnidirectionalFriend {
-    /// QQ 号 (NapCat: `uin`).
-    #[serde(default, alias = "uin", deserialize_with = "serde_lenient::i64_or_zero")]
-    pub user_id: i64,
-    /// 昵称 (NapCat: `nick_name`).
-    #[serde(default, alias = "nick_name")]
-    pub nickname: String,
-    /// Where the friendship came from.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub source: String,
+lenient! {
+    /// Someone who added the bot without being added back (`get_unidirectional_friend_list`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+    pub struct UnidirectionalFriend {
+        /// QQ 号 (NapCat: `uin`).
+        #[serde(alias = "uin")]
+        pub user_id: i64,
+        /// 昵称 (NapCat: `nick_name`).
+        #[serde(alias = "nick_name")]
+        pub nickname: String,
+        /// Where the friendship came from.
+        pub source: String,
+    }
 }
 
-/// Who liked the bot's profile (`get_profile_like`; NapCat's raw structure).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileLike {
-    /// The bot's NT uid.
-    #[serde(default)]
-    pub uid: String,
-    /// When it was read.
-    #[serde(default, deserialize_with = "serde_lenient::string")]
-    pub time: String,
-    /// The bot's likes of others: `{userInfos, total_count, last_time, today_count}`.
-    #[serde(default)]
-    pub favorite_info: Value,
-    /// Others' likes of the bot: `{userInfos, total_count, new_count, …}`.
-    #[serde(default)]
-    pub vote_info: Value,
+lenient! {
+    /// Who liked the bot's profile (`get_profile_like`; NapCat's raw structure).
+    #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ProfileLike {
+        /// The bot's NT uid.
+        pub uid: String,
+        /// When it was read.
+        pub time: String,
+        /// The bot's likes of others: `{userInfos, total_count, last_time, today_count}`.
+        pub favorite_info: Value,
+        /// Others' likes of the bot: `{userInfos, total_count, new_count, …}`.
+        pub vote_info: Value,
+    }
 }
 
-/// A user's online status (`nc_get_user_status`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-pub struct UserStatus {
-    /// The status (10 online, 30 away, 40 invisible, 50 busy, 60 Q我吧, 70 do not disturb …).
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub status: i64,
-    /// The extended status.
-    #[serde(default, deserialize_with = "serde_lenient::i64_or_zero")]
-    pub ext_status: i64,
+lenient! {
+    /// A user's online status (`nc_get_user_status`).
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+    pub struct UserStatus {
+        /// The status (10 online, 30 away, 40 invisible, 50 busy, 60 Q我吧, 70 do not disturb …).
+        pub status: i64,
+        /// The extended status.
+        pub ext_status: i64,
+    }
 }
 
 /// The sex on a profile, as `set_qq_profile` sends it.

@@ -40,7 +40,7 @@ pub fn to_event(ev: OneBotEvent, self_id: &str) -> Event {
     }
 }
 
-fn message_event(ev: OneBotEvent, self_id: String) -> Event {
+fn message_event(mut ev: OneBotEvent, self_id: String) -> Event {
     let (scene, guild_id, channel_id) = match ev.message_type.as_deref() {
         Some("group") => (Scene::GROUP, None, None),
         Some("guild") => {
@@ -49,18 +49,25 @@ fn message_event(ev: OneBotEvent, self_id: String) -> Event {
         }
         _ => (Scene::C2C, None, None),
     };
-    let message = match &ev.message {
-        Some(super::segment::WireMessage::Cq(s)) => super::cq::parse_strict(s).unwrap_or_else(|e| {
-            tracing::warn!(
-                target: "qqbot::onebot",
-                "message {} has a malformed CQ code ({e}); that part is kept as text",
-                ev.message_id.as_ref().map_or("?", WireId::as_str)
-            );
-            super::cq::parse(s)
-        }),
-        Some(m) => m.to_message(),
+    // A segment array moves into the neutral event (the platform data keeps the rest of the frame, not a second
+    // copy of the message: a long message is held once); a CQ string stays there as received.
+    let message = match ev.message.take() {
+        Some(super::segment::WireMessage::Cq(s)) => {
+            let parsed = super::cq::parse_strict(&s).unwrap_or_else(|e| {
+                tracing::warn!(
+                    target: "qqbot::onebot",
+                    "message {} has a malformed CQ code ({e}); that part is kept as text",
+                    ev.message_id.as_ref().map_or("?", WireId::as_str)
+                );
+                super::cq::parse(&s)
+            });
+            ev.message = Some(super::segment::WireMessage::Cq(s));
+            parsed
+        }
+        Some(m) => m.into_message(),
         None => crate::message::Message::new(),
     };
+    elide_redundant_raw_message(&mut ev, &message);
     let user_id = ev
         .sender
         .as_ref()
@@ -100,6 +107,23 @@ fn message_event(ev: OneBotEvent, self_id: String) -> Event {
     m.is_self = is_self;
     m.platform_data = PlatformData::from_arc(Arc::new(ev));
     Event::Message(m)
+}
+
+/// Above this size, a `raw_message` that is exactly the CQ form of a one-text-segment message is not kept: the
+/// text would otherwise be held twice for as long as the event is handled.
+const RAW_MESSAGE_KEPT_UP_TO: usize = 64 << 10;
+
+/// Drops `raw_message` when it is long and says nothing the message does not (see [`RAW_MESSAGE_KEPT_UP_TO`]).
+fn elide_redundant_raw_message(ev: &mut OneBotEvent, message: &crate::message::Message) {
+    let Some(Value::String(raw)) = &ev.raw_message else { return };
+    if raw.len() <= RAW_MESSAGE_KEPT_UP_TO {
+        return;
+    }
+    if let [Segment::Text(text)] = message.segments()
+        && super::cq::is_escaped_text(text, raw)
+    {
+        ev.raw_message = None;
+    }
 }
 
 fn notice_event(ev: OneBotEvent, self_id: String) -> NoticeEvent {

@@ -164,6 +164,24 @@ pub fn unescape(s: &str) -> String {
     out
 }
 
+/// Whether `escaped` is exactly `text` written as CQ text ([`escape_text`]), compared without building it.
+pub(crate) fn is_escaped_text(text: &str, escaped: &str) -> bool {
+    let mut rest = escaped.as_bytes();
+    for b in text.bytes() {
+        let want: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'[' => b"&#91;",
+            b']' => b"&#93;",
+            _ => std::slice::from_ref(&b),
+        };
+        match rest.strip_prefix(want) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// Escapes plain text outside codes: `&` `[` `]`.
 pub fn escape_text(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -232,6 +250,15 @@ pub fn write_code(kind: &str, data: &Map<String, Value>, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_text_is_compared_without_building_it() {
+        let mut out = String::new();
+        escape_text("a&b[c]d,", &mut out);
+        assert!(is_escaped_text("a&b[c]d,", &out));
+        assert!(!is_escaped_text("a&b[c]d,", "a&b[c]d,"));
+        assert!(!is_escaped_text("ab", "abc") && !is_escaped_text("abc", "ab") && is_escaped_text("", ""));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -143,10 +143,12 @@ wire_struct! {
         target_id: WireId,
         /// Who poked (NapCat private pokes), the essence message's sender.
         sender_id: WireId,
-        /// The message, in array or CQ form (for action responses: the error text, as `Cq`).
+        /// The message, in array or CQ form (for action responses: the error text, as `Cq`). In the platform data of
+        /// a message event, only a CQ string is kept here: a segment array has moved into the neutral event.
         message: WireMessage,
         /// The message as a CQ string — or, from older NapCat (1.7) and LLOneBot (3.29) poke notices, an array:
-        /// kept as it came (read the text with [`OneBotEvent::raw_message_text`]).
+        /// kept as it came (read the text with [`OneBotEvent::raw_message_text`]). Not kept for a message over
+        /// 64 KiB of one text segment whose `raw_message` is exactly that text: read the message instead.
         raw_message: Value,
         /// The sender's profile.
         sender: OneBotSender,

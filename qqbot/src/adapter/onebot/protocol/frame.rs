@@ -338,7 +338,21 @@ impl Serialize for Echo {
 
 /// An action request frame: `{"action","params","echo"}` with our echo as a string of digits.
 pub fn encode_request<P: Serialize + ?Sized>(action: &str, params: &P, echo: u64) -> Result<String, serde_json::Error> {
-    serde_json::to_string(&Request { action, params, echo: Echo(echo) })
+    encode_request_sized(action, params, echo, 128)
+}
+
+/// [`encode_request`] into a buffer of `capacity` bytes to start with: a long message is written once, not
+/// copied at every doubling of the buffer.
+pub fn encode_request_sized<P: Serialize + ?Sized>(
+    action: &str,
+    params: &P,
+    echo: u64,
+    capacity: usize,
+) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut out, &Request { action, params, echo: Echo(echo) })?;
+    // serde_json writes only valid UTF-8.
+    Ok(String::from_utf8(out).unwrap_or_default())
 }
 
 #[cfg(test)]

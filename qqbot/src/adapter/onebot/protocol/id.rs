@@ -238,14 +238,59 @@ impl<'de> Deserialize<'de> for WireId {
 /// numbers into doubles, so `7527129663562465450` would arrive as `7527129663562465000`.
 pub(crate) const JS_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
+/// How ids beyond ±2⁵³ leave (`[onebot] large_ids`): as strings (the default, right for NapCat and LLOneBot,
+/// which parse JSON in JavaScript) or as JSON numbers, for an implementation that wants numbers and reads 64-bit
+/// integers exactly (Lagrange, go-cqhttp).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum LargeIds {
+    /// Ids beyond ±2⁵³ are sent as strings with every digit.
+    #[default]
+    String,
+    /// Every canonical decimal id is sent as a JSON number.
+    Number,
+}
+
+thread_local! {
+    // Set only for the duration of one synchronous encode (`with_large_ids`), so it never leaks across tasks.
+    static LARGE_IDS: std::cell::Cell<LargeIds> = const { std::cell::Cell::new(LargeIds::String) };
+}
+
+/// Runs `encode` with `policy` applied to every id [`serialize_id`] writes. Encoding is synchronous, so the
+/// setting cannot leak into another task.
+pub(crate) fn with_large_ids<R>(policy: LargeIds, encode: impl FnOnce() -> R) -> R {
+    let before = LARGE_IDS.with(|c| c.replace(policy));
+    let out = encode();
+    LARGE_IDS.with(|c| c.set(before));
+    out
+}
+
 /// The one rule for an id that qqbot sends (replies, quotes, recalls, every API call): a JSON number when it is an
-/// integer a JavaScript implementation reads exactly, else a string with every digit. Every OneBot implementation
-/// accepts ids as strings.
+/// integer the implementation reads exactly, else a string with every digit. Every OneBot implementation accepts
+/// ids as strings; beyond ±2⁵³ numbers are written only when the link's [`LargeIds`] policy says so.
 pub(crate) fn serialize_id<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
-    match text.parse::<i64>() {
-        Ok(n) if (-JS_SAFE_INTEGER..=JS_SAFE_INTEGER).contains(&n) && n.to_string() == text => s.serialize_i64(n),
+    match canonical_i64(text) {
+        Some(n) if is_js_safe(n) || LARGE_IDS.with(|c| c.get()) == LargeIds::Number => s.serialize_i64(n),
         _ => s.serialize_str(text),
     }
+}
+
+/// `text` as an integer when printing it back gives the same text (`"0123"`, `"+5"`, `"-0"` do not), without
+/// the allocation of printing it: this runs for every id of every request.
+fn canonical_i64(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == text.len(),
+        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    };
+    if canonical { text.parse().ok() } else { None }
+}
+
+/// Whether a JavaScript implementation reads `n` exactly.
+pub(crate) fn is_js_safe(n: i64) -> bool {
+    (-JS_SAFE_INTEGER..=JS_SAFE_INTEGER).contains(&n)
 }
 
 /// An id parameter borrowed from text, encoded by [`serialize_id`].
@@ -260,6 +305,18 @@ impl Serialize for IdParam<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn canonical_decimals_only() {
+        for (text, want) in
+            [("0", Some(0)), ("-5", Some(-5)), ("123", Some(123)), ("9223372036854775807", Some(i64::MAX))]
+        {
+            assert_eq!(canonical_i64(text), want, "{text}");
+        }
+        for text in ["", "-", "-0", "0123", "+5", "1e3", "12a", " 1", "9223372036854775808", "all"] {
+            assert_eq!(canonical_i64(text), None, "{text}");
+        }
+    }
     use super::*;
 
     #[test]

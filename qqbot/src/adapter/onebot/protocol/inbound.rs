@@ -14,7 +14,7 @@ const KNOWN_POST_TYPES: [&str; 5] = ["message", "message_sent", "notice", "reque
 
 /// What one link (a WebSocket connection, an HTTP POST route) has learned from the frames read so far.
 #[derive(Debug, Default)]
-pub(crate) struct LinkState {
+pub struct LinkState {
     /// A name for log lines (`ws://127.0.0.1:3001`, `reverse 127.0.0.1:51234` …).
     pub(crate) label: String,
     /// The heartbeat interval the implementation announced in its last heartbeat meta event.
@@ -25,30 +25,26 @@ pub(crate) struct LinkState {
 
 impl LinkState {
     /// The state of a new link.
-    pub(crate) fn new(label: impl Into<String>) -> Self {
+    pub fn new(label: impl Into<String>) -> Self {
         LinkState { label: label.into(), ..LinkState::default() }
     }
 }
 
 /// What a frame means.
 #[derive(Debug)]
-pub(crate) enum Inbound {
+pub enum Inbound {
     /// The answer to an action; the transport matches it to its caller by `echo` (see [`unmatched_response`]).
     Response(ActionResponse),
-    /// An event of the account `self_id` (the frame's own `self_id`, else the one the link knows; empty if neither).
-    Event {
-        /// The account.
-        self_id: String,
-        /// The event, decoded once.
-        event: Event,
-    },
+    /// An event, decoded once, of the account [`Event::self_id`] names (the frame's own `self_id`, else the one the
+    /// link knows; empty if neither).
+    Event(Event),
     /// Nothing to hand on (already logged).
     Ignored(&'static str),
 }
 
 /// Decides what `text` means on a link. `known_self_id` is the account the link already serves, if known (learned
 /// from earlier events, or an HTTP POST's `X-Self-ID` header).
-pub(crate) fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut LinkState) -> Inbound {
+pub fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut LinkState) -> Inbound {
     match decode_frame(text) {
         Ok(Frame::Response(r)) => Inbound::Response(r),
         Ok(Frame::Event(ev)) => {
@@ -65,12 +61,7 @@ pub(crate) fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut Lin
             if ev.post_type.as_deref() != Some("meta_event") {
                 link.events += 1;
             }
-            let self_id = match ev.self_id.as_ref() {
-                Some(id) => id.as_str().to_owned(),
-                None => known_self_id.unwrap_or_default().to_owned(),
-            };
-            let event = to_event(*ev, known_self_id.unwrap_or(""));
-            Inbound::Event { self_id, event }
+            Inbound::Event(to_event(*ev, known_self_id.unwrap_or("")))
         }
         Err(FrameError::BadField { error, raw }) => {
             tracing::warn!(
@@ -89,10 +80,9 @@ pub(crate) fn read_frame(text: &str, known_self_id: Option<&str>, link: &mut Lin
                 .filter_map(|k| raw.get(*k).and_then(|v| v.as_str()))
                 .collect::<Vec<_>>()
                 .join("/");
-            let mut notice =
-                NoticeEvent::new(Platform::OneBot, self_id.clone(), Notice::Raw(RawEvent { kind, data: raw }));
+            let mut notice = NoticeEvent::new(Platform::OneBot, self_id, Notice::Raw(RawEvent { kind, data: raw }));
             notice.time = 0;
-            Inbound::Event { self_id, event: Event::Notice(notice) }
+            Inbound::Event(Event::Notice(notice))
         }
         Err(e) => {
             tracing::warn!(
@@ -169,17 +159,17 @@ mod tests {
         let (inbound, link) = read(
             r#"{"post_type":"notice","notice_type":"group_increase","self_id":42,"group_id":1,"user_id":2,"time":1}"#,
         );
-        assert!(matches!(inbound, Inbound::Event { ref self_id, .. } if self_id == "42"));
+        assert!(matches!(&inbound, Inbound::Event(e) if e.self_id() == "42"));
         assert_eq!(link.events, 1);
         let (inbound, _) = read(r#"{"post_type":"notice","notice_type":"group_increase","group_id":1,"user_id":2}"#);
-        assert!(matches!(inbound, Inbound::Event { ref self_id, .. } if self_id == "10001"));
+        assert!(matches!(&inbound, Inbound::Event(e) if e.self_id() == "10001"));
     }
 
     #[test]
     fn heartbeats_announce_the_interval_and_are_not_counted() {
         let (inbound, link) =
             read(r#"{"post_type":"meta_event","meta_event_type":"heartbeat","self_id":42,"interval":5000,"time":1}"#);
-        assert!(matches!(inbound, Inbound::Event { .. }));
+        assert!(matches!(inbound, Inbound::Event(_)));
         assert_eq!(link.heartbeat, Some(Duration::from_millis(5000)));
         assert_eq!(link.events, 0);
     }
@@ -188,8 +178,8 @@ mod tests {
     fn a_field_of_an_unexpected_type_becomes_a_raw_event() {
         let (inbound, link) =
             read(r#"{"post_type":"message","message_type":"group","self_id":42,"message":{"oops":1}}"#);
-        let Inbound::Event { self_id, event: Event::Notice(n) } = inbound else { panic!("not a raw event") };
-        assert_eq!(self_id, "42");
+        let Inbound::Event(Event::Notice(n)) = inbound else { panic!("not a raw event") };
+        assert_eq!(n.self_id, "42");
         assert!(matches!(&n.kind, Notice::Raw(r) if r.kind == "message/group"), "{:?}", n.kind);
         assert_eq!(link.events, 1);
     }

@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use qqbot::Target;
-//! use qqbot::adapter::onebot::protocol::{frame::encode_request, send::SendRequest};
+//! use qqbot::adapter::onebot::__bench::{SendRequest, encode_request};
 //! let message = qqbot::Message::from("hi");
 //! let target = Target::Group("20".into());
 //! let request = SendRequest::new(&target, &message).unwrap();
@@ -25,7 +25,7 @@ use super::segment::MessageRef;
 use crate::api::Target;
 use crate::error::Error;
 use crate::event::Platform;
-use crate::message::Message;
+use crate::message::{Message, Segment};
 
 /// The params of one send action, borrowing the target and the message. Serializes as the `params` object.
 #[derive(Clone, Copy)]
@@ -56,6 +56,12 @@ impl<'a> SendRequest<'a> {
     /// The action name: `send_group_msg` or `send_private_msg`.
     pub fn action(&self) -> &'static str {
         self.action
+    }
+
+    /// About how many bytes the request's frame takes: its texts and a little per segment (escapes may add more).
+    pub fn size_hint(&self) -> usize {
+        let texts: usize = self.message.iter().map(|s| if let Segment::Text(t) = s { t.len() } else { 96 }).sum();
+        256 + texts + texts / 16
     }
 }
 

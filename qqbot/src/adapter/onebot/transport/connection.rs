@@ -12,7 +12,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Message as WsMessage, Utf8Bytes};
 
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
 use super::Accounts;
@@ -46,8 +47,14 @@ impl Role {
 /// Why a connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Ended {
-    /// The peer closed it (with a close frame or not).
-    Closed(String),
+    /// The peer closed it (with a close frame or not); `normal` for an orderly close frame (no code, 1000 normal,
+    /// 1001 going away: a restart, a logout), which is routine, not a warning.
+    Closed {
+        /// What the close said.
+        why: String,
+        /// Whether it was a normal close.
+        normal: bool,
+    },
     /// Reading or writing failed.
     Failed(String),
     /// No frame for longer than the heartbeat allows.
@@ -56,10 +63,17 @@ pub(crate) enum Ended {
     Shutdown,
 }
 
+impl Ended {
+    /// Whether the end is routine (a normal close, shutdown): logged at INFO, where anything else is a warning.
+    pub(crate) fn is_routine(&self) -> bool {
+        matches!(self, Ended::Closed { normal: true, .. } | Ended::Shutdown)
+    }
+}
+
 impl fmt::Display for Ended {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Ended::Closed(why) => write!(f, "closed by the implementation ({why})"),
+            Ended::Closed { why, .. } => write!(f, "closed by the implementation ({why})"),
             Ended::Failed(why) => write!(f, "connection error: {why}"),
             Ended::Silent(d) => write!(f, "no frame for {:.1} s although heartbeats were announced", d.as_secs_f64()),
             Ended::Shutdown => f.write_str("shutting down"),
@@ -134,20 +148,25 @@ where
                     tokio::task::yield_now().await;
                 }
                 match frame {
-                    None => break Ended::Closed("end of stream".into()),
+                    None => break Ended::Closed { why: "end of stream".into(), normal: false },
                     Some(Err(e)) => break Ended::Failed(e.to_string()),
-                    Some(Ok(WsMessage::Text(text))) => state.on_text(text.as_str(), &mut pending).await,
-                    Some(Ok(WsMessage::Binary(bytes))) => match std::str::from_utf8(&bytes) {
-                        Ok(text) => state.on_text(text, &mut pending).await,
-                        Err(_) => tracing::warn!(
-                            target: "qqbot::onebot",
-                            link = %link.label(),
-                            "ignored a binary frame of {} bytes that is not UTF-8 text",
-                            bytes.len()
-                        ),
-                    },
+                    Some(Ok(WsMessage::Text(text))) => state.on_text(text, &mut pending).await,
+                    Some(Ok(WsMessage::Binary(bytes))) => {
+                        let len = bytes.len();
+                        match Utf8Bytes::try_from(bytes) {
+                            Ok(text) => state.on_text(text, &mut pending).await,
+                            Err(_) => tracing::warn!(
+                                target: "qqbot::onebot",
+                                link = %link.label(),
+                                "ignored a binary frame of {len} bytes that is not UTF-8 text"
+                            ),
+                        }
+                    }
                     Some(Ok(WsMessage::Close(frame))) => {
-                        break Ended::Closed(frame.map_or_else(|| "no close frame".to_owned(), |f| format!("code {}, {}", f.code, f.reason)));
+                        // An orderly close handshake: without a code, or with 1000/1001.
+                        let normal = frame.as_ref().is_none_or(|f| matches!(f.code, CloseCode::Normal | CloseCode::Away));
+                        let why = frame.map_or_else(|| "no close frame".to_owned(), |f| format!("code {}, {}", f.code, f.reason));
+                        break Ended::Closed { why, normal };
                     }
                     // Pings are answered by the WebSocket layer; pongs and raw frames only prove liveness.
                     Some(Ok(_)) => {}
@@ -233,35 +252,42 @@ struct ReadState {
 }
 
 impl ReadState {
-    async fn on_text(&mut self, text: &str, pending: &mut HashMap<u64, Pending>) {
-        match read_frame(text, self.link.known_self_id(), &mut self.inbound) {
+    /// Reads one frame. The frame is dropped as soon as it is decoded, before its event is handled, so a large
+    /// message is not held twice while its handler runs.
+    async fn on_text(&mut self, text: Utf8Bytes, pending: &mut HashMap<u64, Pending>) {
+        let inbound = read_frame(text.as_str(), self.link.known_self_id(), &mut self.inbound);
+        drop(text);
+        match inbound {
             Inbound::Response(r) => match r.echo_id().and_then(|e| pending.remove(&e)) {
                 Some(p) => {
                     let _ = p.reply.send(Reply::Response(r));
                 }
                 None => unmatched_response(&r, &self.inbound),
             },
-            Inbound::Event { self_id, event } => self.deliver(&self_id, event).await,
+            Inbound::Event(event) => self.deliver(event).await,
             Inbound::Ignored(_) => {}
         }
     }
 
-    async fn deliver(&mut self, self_id: &str, event: Event) {
-        let self_id =
-            if self_id.is_empty() { self.link.known_self_id().unwrap_or("").to_owned() } else { self_id.to_owned() };
-        if !self.link.learn_self_id(&self_id) {
-            tracing::warn!(
-                target: "qqbot::onebot", link = %self.link.label(),
-                "an event for account {self_id} arrived on the link of account {}; handled as {self_id}",
-                self.link.known_self_id().unwrap_or("?")
-            );
-        }
-        let bot = match &self.cached {
-            Some((id, bot)) if *id == self_id => bot.clone(),
-            _ => {
-                let bot = self.bots.over_ws(&self_id, &self.link);
-                self.cached = Some((self_id, bot.clone()));
-                bot
+    /// Hands `event` to its account's bot. The account is the event's own (the decoder already fell back on the
+    /// one the link knows), read in place: no allocation per event once the bot is cached.
+    async fn deliver(&mut self, event: Event) {
+        let bot = {
+            let self_id = event.self_id();
+            if !self.link.learn_self_id(self_id) {
+                tracing::warn!(
+                    target: "qqbot::onebot", link = %self.link.label(),
+                    "an event for account {self_id} arrived on the link of account {}; handled as {self_id}",
+                    self.link.known_self_id().unwrap_or("?")
+                );
+            }
+            match &self.cached {
+                Some((id, bot)) if id == self_id => bot.clone(),
+                _ => {
+                    let bot = self.bots.over_ws(self_id, &self.link);
+                    self.cached = Some((self_id.to_owned(), bot.clone()));
+                    bot
+                }
             }
         };
         self.delivery.deliver(bot, event).await;
@@ -275,6 +301,6 @@ impl ReadState {
             self_id.clone(),
             Notice::Disconnected(crate::event::Disconnected { reason: ended.to_string() }),
         ));
-        self.deliver(&self_id, event).await;
+        self.deliver(event).await;
     }
 }

@@ -85,7 +85,11 @@ pub(crate) async fn run(
                     tracing::info!(target: "qqbot::onebot", "disconnected from {label}: shutting down");
                     return Ok(());
                 }
-                tracing::warn!(target: "qqbot::onebot", "disconnected from {label}: {ended}; reconnecting");
+                if ended.is_routine() {
+                    tracing::info!(target: "qqbot::onebot", "disconnected from {label}: {ended}; reconnecting");
+                } else {
+                    tracing::warn!(target: "qqbot::onebot", "disconnected from {label}: {ended}; reconnecting");
+                }
                 if events > 0 || started.elapsed() >= STABLE {
                     retry.reset();
                     continue;

@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
 use super::super::protocol::frame::ActionResponse;
+use super::super::protocol::id::{LargeIds, with_large_ids};
 use super::super::protocol::inbound::{NotAnAnswer, preview, read_answer};
 use crate::error::{Error, Result};
 use crate::event::Platform;
@@ -68,6 +69,7 @@ pub struct HttpApiClient {
     client: reqwest::Client,
     timeout: Duration,
     self_id: OnceLock<String>,
+    large_ids: LargeIds,
 }
 
 impl HttpApiClient {
@@ -93,7 +95,14 @@ impl HttpApiClient {
             let _ = cell.set(id);
         }
         let token = token.filter(|t| !t.is_empty());
-        HttpApiClient { base: base.trim_end_matches('/').to_owned(), token, client, timeout, self_id: cell }
+        let base = base.trim_end_matches('/').to_owned();
+        HttpApiClient { base, token, client, timeout, self_id: cell, large_ids: LargeIds::default() }
+    }
+
+    /// Sends ids beyond ±2⁵³ as `policy` says (`[onebot] large_ids`).
+    pub fn with_large_ids(mut self, policy: LargeIds) -> Self {
+        self.large_ids = policy;
+        self
     }
 
     /// The URL actions are posted under, without a trailing `/`.
@@ -121,7 +130,7 @@ impl HttpApiClient {
     /// Performs `action`. While the implementation refuses connections the call is retried until its timeout,
     /// then fails with [`Error::Disconnected`].
     pub async fn call<P: Serialize + ?Sized>(&self, action: &str, params: &P) -> Result<serde_json::Value> {
-        let body = serde_json::to_vec(params)
+        let body = with_large_ids(self.large_ids, || serde_json::to_vec(params))
             .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
         let deadline = Instant::now() + self.timeout;
         loop {
@@ -212,6 +221,10 @@ impl ActionCaller for HttpApiClient {
         params: serde_json::Value,
     ) -> BoxFuture<'a, Result<serde_json::Value>> {
         Box::pin(async move { self.call(action, &params).await })
+    }
+
+    fn large_ids(&self) -> LargeIds {
+        self.large_ids
     }
 
     fn self_id(&self) -> &str {

@@ -17,7 +17,8 @@ use tokio::time::Instant;
 
 use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
-use super::super::protocol::frame::{ActionResponse, encode_request};
+use super::super::protocol::frame::{ActionResponse, encode_request_sized};
+use super::super::protocol::id::{LargeIds, with_large_ids};
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
@@ -54,11 +55,17 @@ pub struct WsLink {
     next_echo: AtomicU64,
     next_conn: AtomicU64,
     timeout: Duration,
+    large_ids: LargeIds,
 }
 
 impl WsLink {
     /// A link with no connection yet. `label` names it in logs (the URI or listen address).
-    pub(crate) fn new(label: impl Into<String>, self_id: Option<String>, timeout: Duration) -> Arc<Self> {
+    pub(crate) fn new(
+        label: impl Into<String>,
+        self_id: Option<String>,
+        timeout: Duration,
+        large_ids: LargeIds,
+    ) -> Arc<Self> {
         let cell = OnceLock::new();
         if let Some(id) = self_id.filter(|s| !s.is_empty()) {
             let _ = cell.set(id);
@@ -70,6 +77,7 @@ impl WsLink {
             next_echo: AtomicU64::new(1),
             next_conn: AtomicU64::new(1),
             timeout,
+            large_ids,
         })
     }
 
@@ -133,11 +141,33 @@ impl WsLink {
         params: &P,
         timeout: Duration,
     ) -> Result<serde_json::Value> {
-        let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
-        let frame = encode_request(action, params, echo)
-            .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
+        let (echo, frame) = self.encode(action, params)?;
         let response = self.send_frame(action, echo, frame, timeout).await?;
         response.into_result(action)
+    }
+
+    /// The frame of a call, with its `echo`: for a caller that wants to drop what it encoded from (a long message)
+    /// before the call is under way ([`WsLink::call_encoded`]).
+    pub(crate) fn encode<P: Serialize + ?Sized>(&self, action: &str, params: &P) -> Result<(u64, String)> {
+        self.encode_sized(action, params, 128)
+    }
+
+    /// [`WsLink::encode`] into a buffer of `capacity` bytes to start with.
+    pub(crate) fn encode_sized<P: Serialize + ?Sized>(
+        &self,
+        action: &str,
+        params: &P,
+        capacity: usize,
+    ) -> Result<(u64, String)> {
+        let echo = self.next_echo.fetch_add(1, Ordering::Relaxed);
+        let frame = with_large_ids(self.large_ids, || encode_request_sized(action, params, echo, capacity))
+            .map_err(|source| Error::adapter(OneBotError::Encode { action: action.to_owned(), source }))?;
+        Ok((echo, frame))
+    }
+
+    /// Performs a call [`WsLink::encode`] encoded, with the link's timeout.
+    pub(crate) async fn call_encoded(&self, action: &str, (echo, frame): (u64, String)) -> Result<serde_json::Value> {
+        self.send_frame(action, echo, frame, self.timeout).await?.into_result(action)
     }
 
     async fn send_frame(
@@ -198,6 +228,10 @@ impl ActionCaller for WsLink {
         params: serde_json::Value,
     ) -> BoxFuture<'a, Result<serde_json::Value>> {
         Box::pin(async move { self.call(action, &params).await })
+    }
+
+    fn large_ids(&self) -> LargeIds {
+        self.large_ids
     }
 
     fn self_id(&self) -> &str {

@@ -17,10 +17,11 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
-use super::super::protocol::auth::{Auth, Signature, check_signature, check_token};
+use super::super::protocol::auth::{Signature, check_signature};
+use super::super::protocol::handshake::{Handshake, read_handshake};
+use super::super::protocol::id::LargeIds;
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame};
 use super::super::protocol::quick_op;
 use super::Accounts;
@@ -58,24 +59,29 @@ pub(crate) struct Server {
     pub(crate) reverse: Vec<ReverseRoute>,
     pub(crate) post: Vec<PostRoute>,
     pub(crate) bots: Arc<dyn Accounts>,
-    pub(crate) delivery: Delivery,
+    /// The capacity of each account's delivery queue.
+    pub(crate) delivery_queue: usize,
     pub(crate) sink: EventSink,
     pub(crate) conn: ConnOptions,
     pub(crate) max_frame: usize,
     pub(crate) timeout: Duration,
+    pub(crate) large_ids: LargeIds,
 }
 
 struct Shared {
     addr: SocketAddr,
     reverse: Vec<ReverseRoute>,
     post: Vec<PostRoute>,
-    links: Mutex<HashMap<String, Arc<WsLink>>>,
+    /// Per account: its link, and its delivery (queue and lane), kept across reconnections so events stay in
+    /// order and one account's backlog never holds up another's.
+    links: Mutex<HashMap<String, (Arc<WsLink>, Delivery)>>,
     bots: Arc<dyn Accounts>,
-    delivery: Delivery,
+    delivery_queue: usize,
     sink: EventSink,
     conn: ConnOptions,
     max_frame: usize,
     timeout: Duration,
+    large_ids: LargeIds,
 }
 
 type Body = Full<Bytes>;
@@ -92,11 +98,12 @@ impl Server {
             post: self.post,
             links: Mutex::new(HashMap::new()),
             bots: self.bots,
-            delivery: self.delivery,
+            delivery_queue: self.delivery_queue,
             sink: self.sink.clone(),
             conn: self.conn,
             max_frame: self.max_frame,
             timeout: self.timeout,
+            large_ids: self.large_ids,
         });
         for r in &shared.reverse {
             tracing::info!(target: "qqbot::onebot", "reverse WebSocket: listening on ws://{addr}{}", r.path);
@@ -183,32 +190,20 @@ fn reverse(
     peer: SocketAddr,
     mut req: Request<Incoming>,
 ) -> Response<Body> {
-    let headers = req.headers();
-    match check_token(route.token.as_deref(), header_str(headers, "authorization"), req.uri().query()) {
-        Auth::Ok => {}
-        Auth::Missing => {
-            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: no access token given");
-            return text_response(StatusCode::UNAUTHORIZED, "access token required");
+    let Handshake { self_id, role, accept } = match read_handshake(
+        route.token.as_deref(),
+        req.headers(),
+        req.uri().query(),
+    ) {
+        Ok(h) => h,
+        Err(refusal) => {
+            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: {}", refusal.reason());
+            return text_response(refusal.status(), refusal.body());
         }
-        Auth::Wrong => {
-            tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: wrong access token");
-            return text_response(StatusCode::FORBIDDEN, "wrong access token");
-        }
-    }
-    let Some(self_id) = header_str(headers, "x-self-id").map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
-    else {
-        tracing::warn!(target: "qqbot::onebot", "refused a reverse WebSocket from {peer}: no X-Self-ID header");
-        return text_response(StatusCode::BAD_REQUEST, "X-Self-ID header required");
     };
-    let is_upgrade = header_str(headers, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
-    let Some(key) = headers.get("sec-websocket-key").filter(|_| is_upgrade) else {
-        tracing::warn!(target: "qqbot::onebot", "refused a request from {peer} to the reverse WebSocket path: not a WebSocket upgrade");
-        return text_response(StatusCode::BAD_REQUEST, "expected a WebSocket upgrade");
-    };
-    let accept = derive_accept_key(key.as_bytes());
-    let role = Role::parse(header_str(headers, "x-client-role").or(suffix_role));
+    let role = Role::parse(role.as_deref().or(suffix_role));
     let on_upgrade = hyper::upgrade::on(&mut req);
-    let link = {
+    let (link, delivery) = {
         let mut links = match shared.links.lock() {
             Ok(l) => l,
             Err(poisoned) => poisoned.into_inner(),
@@ -216,7 +211,9 @@ fn reverse(
         links
             .entry(self_id.clone())
             .or_insert_with(|| {
-                WsLink::new(format!("reverse {}:{self_id}", shared.addr), Some(self_id.clone()), shared.timeout)
+                let label = format!("reverse {}:{self_id}", shared.addr);
+                let link = WsLink::new(label, Some(self_id.clone()), shared.timeout, shared.large_ids);
+                (link, Delivery::spawn(shared.sink.clone(), shared.delivery_queue))
             })
             .clone()
     };
@@ -231,17 +228,15 @@ fn reverse(
         let config = crate::adapter::websocket::config(shared.max_frame);
         let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
         tracing::info!(target: "qqbot::onebot", "account {self_id} connected over reverse WebSocket from {peer} ({role:?})");
-        let (ended, _) = connection::run(
-            ws,
-            role,
-            link,
-            shared.bots.clone(),
-            shared.delivery.clone(),
-            shared.sink.clone(),
-            shared.conn.clone(),
-        )
-        .await;
-        tracing::warn!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+        let (ended, _) =
+            connection::run(ws, role, link, shared.bots.clone(), delivery, shared.sink.clone(), shared.conn.clone())
+                .await;
+        // A normal close is routine (a host restarting 1 000 accounts must not print 1 000 warnings).
+        if ended.is_routine() {
+            tracing::info!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+        } else {
+            tracing::warn!(target: "qqbot::onebot", "account {self_id} disconnected (reverse WebSocket from {peer}): {ended}");
+        }
     });
     let mut r = Response::new(Full::new(Bytes::new()));
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -281,7 +276,7 @@ async fn post(shared: Arc<Shared>, route: PostRoute, peer: SocketAddr, req: Requ
     let text = String::from_utf8_lossy(&body);
     let mut link = LinkState::new(format!("HTTP POST from {peer}"));
     let (self_id, event) = match read_frame(&text, header_self_id.as_deref(), &mut link) {
-        Inbound::Event { self_id, event } => (self_id, event),
+        Inbound::Event(event) => (event.self_id().to_owned(), event),
         Inbound::Response(_) => {
             tracing::warn!(target: "qqbot::onebot", "ignored an HTTP POST body from {peer} that is an action response, not an event");
             return text_response(StatusCode::BAD_REQUEST, "not a OneBot event");

@@ -7,165 +7,145 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::{lenient, lenient_model};
 
-/// FORUM_THREAD_CREATE / UPDATE / DELETE.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ForumThread {
-    /// The guild.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The forum channel.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// The author's guild user id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub author_id: Option<String>,
-    /// The thread.
-    #[serde(default)]
-    pub thread_info: Option<ThreadInfo>,
+lenient! {
+    /// FORUM_THREAD_CREATE / UPDATE / DELETE.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ForumThread {
+        /// The guild.
+        pub guild_id: Option<String>,
+        /// The forum channel.
+        pub channel_id: Option<String>,
+        /// The author's guild user id.
+        pub author_id: Option<String>,
+        /// The thread.
+        pub thread_info: Option<ThreadInfo>,
+    }
 }
 
-/// A thread's details.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ThreadInfo {
-    /// The thread id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub thread_id: Option<String>,
-    /// The title.
-    #[serde(default)]
-    pub title: Option<RichText>,
-    /// The body.
-    #[serde(default)]
-    pub content: Option<RichText>,
-    /// When it was published (ISO 8601).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub date_time: Option<String>,
+lenient! {
+    /// A thread's details.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ThreadInfo {
+        /// The thread id.
+        pub thread_id: Option<String>,
+        /// The title.
+        pub title: Option<RichText>,
+        /// The body.
+        pub content: Option<RichText>,
+        /// When it was published (ISO 8601).
+        pub date_time: Option<String>,
+    }
 }
 
-/// FORUM_POST_CREATE / DELETE.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ForumPost {
-    /// The guild.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The forum channel.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// The author's guild user id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub author_id: Option<String>,
-    /// The post.
-    #[serde(default)]
-    pub post_info: Option<PostInfo>,
+lenient! {
+    /// FORUM_POST_CREATE / DELETE.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ForumPost {
+        /// The guild.
+        pub guild_id: Option<String>,
+        /// The forum channel.
+        pub channel_id: Option<String>,
+        /// The author's guild user id.
+        pub author_id: Option<String>,
+        /// The post.
+        pub post_info: Option<PostInfo>,
+    }
 }
 
-/// A post's details.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PostInfo {
-    /// The thread.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub thread_id: Option<String>,
-    /// The post id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub post_id: Option<String>,
-    /// The body.
-    #[serde(default)]
-    pub content: Option<RichText>,
-    /// When it was published.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub date_time: Option<String>,
+lenient! {
+    /// A post's details.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct PostInfo {
+        /// The thread.
+        pub thread_id: Option<String>,
+        /// The post id.
+        pub post_id: Option<String>,
+        /// The body.
+        pub content: Option<RichText>,
+        /// When it was published.
+        pub date_time: Option<String>,
+    }
 }
 
-/// FORUM_REPLY_CREATE / DELETE.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ForumReply {
-    /// The guild.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The forum channel.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// The author's guild user id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub author_id: Option<String>,
-    /// The reply.
-    #[serde(default)]
-    pub reply_info: Option<ReplyInfo>,
+lenient! {
+    /// FORUM_REPLY_CREATE / DELETE.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ForumReply {
+        /// The guild.
+        pub guild_id: Option<String>,
+        /// The forum channel.
+        pub channel_id: Option<String>,
+        /// The author's guild user id.
+        pub author_id: Option<String>,
+        /// The reply.
+        pub reply_info: Option<ReplyInfo>,
+    }
 }
 
-/// A reply's details.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ReplyInfo {
-    /// The thread.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub thread_id: Option<String>,
-    /// The post.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub post_id: Option<String>,
-    /// The reply id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub reply_id: Option<String>,
-    /// The body.
-    #[serde(default)]
-    pub content: Option<RichText>,
-    /// When it was published.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub date_time: Option<String>,
+lenient! {
+    /// A reply's details.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ReplyInfo {
+        /// The thread.
+        pub thread_id: Option<String>,
+        /// The post.
+        pub post_id: Option<String>,
+        /// The reply id.
+        pub reply_id: Option<String>,
+        /// The body.
+        pub content: Option<RichText>,
+        /// When it was published.
+        pub date_time: Option<String>,
+    }
 }
 
-/// FORUM_PUBLISH_AUDIT_RESULT: the audit outcome of something the bot published.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ForumAuditResult {
-    /// The guild.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The channel.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// The author.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub author_id: Option<String>,
-    /// 1 thread, 2 post, 3 reply.
-    #[serde(default, rename = "type", deserialize_with = "serde_lenient::opt_i64")]
-    pub kind: Option<i64>,
-    /// 0 passed, 1 rejected.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub result: Option<i64>,
-    /// Why it was rejected.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub err_msg: Option<String>,
-    /// The thread.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub thread_id: Option<String>,
-    /// The post.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub post_id: Option<String>,
-    /// The reply.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub reply_id: Option<String>,
+lenient! {
+    /// FORUM_PUBLISH_AUDIT_RESULT: the audit outcome of something the bot published.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ForumAuditResult {
+        /// The guild.
+        pub guild_id: Option<String>,
+        /// The channel.
+        pub channel_id: Option<String>,
+        /// The author.
+        pub author_id: Option<String>,
+        /// 1 thread, 2 post, 3 reply.
+        #[serde(rename = "type")]
+        pub kind: Option<i64>,
+        /// 0 passed, 1 rejected.
+        pub result: Option<i64>,
+        /// Why it was rejected.
+        pub err_msg: Option<String>,
+        /// The thread.
+        pub thread_id: Option<String>,
+        /// The post.
+        pub post_id: Option<String>,
+        /// The reply.
+        pub reply_id: Option<String>,
+    }
 }
 
-/// OPEN_FORUM_* events (public bots): only who and where.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OpenForumEvent {
-    /// The guild.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub guild_id: Option<String>,
-    /// The channel.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub channel_id: Option<String>,
-    /// The author.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub author_id: Option<String>,
+lenient! {
+    /// OPEN_FORUM_* events (public bots): only who and where.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct OpenForumEvent {
+        /// The guild.
+        pub guild_id: Option<String>,
+        /// The channel.
+        pub channel_id: Option<String>,
+        /// The author.
+        pub author_id: Option<String>,
+    }
 }
 
 /// Rich text: paragraphs of elements (qg_botsdk's `sub_thr`).
@@ -176,73 +156,79 @@ pub struct RichText {
     pub paragraphs: Vec<Paragraph>,
 }
 
-/// One paragraph (qg_botsdk's `para`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Paragraph {
-    /// The elements.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub elems: Vec<Elem>,
-    /// Paragraph properties (alignment …).
-    #[serde(default)]
-    pub props: Option<Value>,
+lenient_model!(RichText);
+
+lenient! {
+    /// One paragraph (qg_botsdk's `para`).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Paragraph {
+        /// The elements.
+        pub elems: Vec<Elem>,
+        /// Paragraph properties (alignment …).
+        pub props: Option<Value>,
+    }
 }
 
-/// One element (qg_botsdk's `elems_t` / `elems_c`): `type` 1 text, 2 image, 3 video, 4 URL (posts: 4 emoji).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Elem {
-    /// The element type.
-    #[serde(default, rename = "type", deserialize_with = "serde_lenient::opt_i64")]
-    pub kind: Option<i64>,
-    /// Text (`text` or `text_info`).
-    #[serde(default, alias = "text_info")]
-    pub text: Option<TextElem>,
-    /// A link (`url` or `url_info`).
-    #[serde(default, alias = "url_info")]
-    pub url: Option<UrlElem>,
-    /// A picture (`image` or `image_info`).
-    #[serde(default, alias = "image_info")]
-    pub image: Option<Value>,
-    /// A video (`video` or `video_info`).
-    #[serde(default, alias = "video_info")]
-    pub video: Option<Value>,
-    /// An emoji (`emoji` or `emoji_info`).
-    #[serde(default, alias = "emoji_info")]
-    pub emoji: Option<EmojiElem>,
+lenient! {
+    /// One element (qg_botsdk's `elems_t` / `elems_c`): `type` 1 text, 2 image, 3 video, 4 URL (posts: 4 emoji).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Elem {
+        /// The element type.
+        #[serde(rename = "type")]
+        pub kind: Option<i64>,
+        /// Text (`text` or `text_info`).
+        #[serde(alias = "text_info")]
+        pub text: Option<TextElem>,
+        /// A link (`url` or `url_info`).
+        #[serde(alias = "url_info")]
+        pub url: Option<UrlElem>,
+        /// A picture (`image` or `image_info`).
+        #[serde(alias = "image_info")]
+        pub image: Option<Value>,
+        /// A video (`video` or `video_info`).
+        #[serde(alias = "video_info")]
+        pub video: Option<Value>,
+        /// An emoji (`emoji` or `emoji_info`).
+        #[serde(alias = "emoji_info")]
+        pub emoji: Option<EmojiElem>,
+    }
 }
 
-/// A text element.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TextElem {
-    /// The text.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub text: Option<String>,
+lenient! {
+    /// A text element.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct TextElem {
+        /// The text.
+        pub text: Option<String>,
+    }
 }
 
-/// A link element.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UrlElem {
-    /// The URL.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub url: Option<String>,
-    /// Its description.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub desc: Option<String>,
+lenient! {
+    /// A link element.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UrlElem {
+        /// The URL.
+        pub url: Option<String>,
+        /// Its description.
+        pub desc: Option<String>,
+    }
 }
 
-/// An emoji element.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EmojiElem {
-    /// The emoji id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// The emoji type.
-    #[serde(default, rename = "type", deserialize_with = "serde_lenient::opt_string")]
-    pub kind: Option<String>,
+lenient! {
+    /// An emoji element.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct EmojiElem {
+        /// The emoji id.
+        pub id: Option<String>,
+        /// The emoji type.
+        #[serde(rename = "type")]
+        pub kind: Option<String>,
+    }
 }
 
 impl RichText {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::guild::User;
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::{self, lenient};
 
 /// Opcodes of the gateway and webhook frames.
 pub mod opcode {
@@ -73,62 +73,58 @@ fn opt_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Err
     Ok(serde_lenient::opt_i64(d)?.and_then(|i| u64::try_from(i).ok()))
 }
 
-/// Hello's data.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Hello {
-    /// Milliseconds between heartbeats.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub heartbeat_interval: Option<i64>,
+lenient! {
+    /// Hello's data.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Hello {
+        /// Milliseconds between heartbeats.
+        pub heartbeat_interval: Option<i64>,
+    }
 }
 
-/// READY: the session is open.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Ready {
-    /// The protocol version.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub version: Option<i64>,
-    /// The session id, for Resume.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub session_id: Option<String>,
-    /// The bot user: `user.id` is the id used in mentions of the bot.
-    #[serde(default)]
-    pub user: Option<User>,
-    /// `[shard_id, shard_count]`.
-    #[serde(default, deserialize_with = "serde_lenient::vec_u32")]
-    pub shard: Vec<u32>,
+lenient! {
+    /// READY: the session is open.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Ready {
+        /// The protocol version.
+        pub version: Option<i64>,
+        /// The session id, for Resume.
+        pub session_id: Option<String>,
+        /// The bot user: `user.id` is the id used in mentions of the bot.
+        pub user: Option<User>,
+        /// `[shard_id, shard_count]`.
+        pub shard: Vec<u32>,
+    }
 }
 
-/// `GET /gateway/bot`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GatewayBot {
-    /// The WebSocket URL.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub url: Option<String>,
-    /// The recommended shard count.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub shards: Option<i64>,
-    /// Identify limits.
-    #[serde(default)]
-    pub session_start_limit: Option<SessionStartLimit>,
+lenient! {
+    /// `GET /gateway/bot`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct GatewayBot {
+        /// The WebSocket URL.
+        pub url: Option<String>,
+        /// The recommended shard count.
+        pub shards: Option<i64>,
+        /// Identify limits.
+        pub session_start_limit: Option<SessionStartLimit>,
+    }
 }
 
-/// How many Identify calls are left.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SessionStartLimit {
-    /// Allowed per period.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub total: Option<i64>,
-    /// Left in this period.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub remaining: Option<i64>,
-    /// Milliseconds until the period resets.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub reset_after: Option<i64>,
-    /// Identify calls allowed per 5 seconds.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub max_concurrency: Option<i64>,
+lenient! {
+    /// How many Identify calls are left.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SessionStartLimit {
+        /// Allowed per period.
+        pub total: Option<i64>,
+        /// Left in this period.
+        pub remaining: Option<i64>,
+        /// Milliseconds until the period resets.
+        pub reset_after: Option<i64>,
+        /// Identify calls allowed per 5 seconds.
+        pub max_concurrency: Option<i64>,
+    }
 }

@@ -4,33 +4,28 @@
 use serde::{Deserialize, Serialize};
 
 use super::message::{Attachment, MessageReference};
-use crate::adapter::serde_lenient;
+use crate::adapter::serde_lenient::lenient;
 
-/// The author of a group or C2C message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct QqAuthor {
-    /// The author's openid for this bot (equals `member_openid` / `user_openid`).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// Groups: the member's openid.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub member_openid: Option<String>,
-    /// C2C: the user's openid.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub user_openid: Option<String>,
-    /// The cross-app id (often empty).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub union_openid: Option<String>,
-    /// GROUP_MESSAGE_CREATE: the nickname.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub username: Option<String>,
-    /// GROUP_MESSAGE_CREATE: whether the author is a bot.
-    #[serde(default, deserialize_with = "serde_lenient::opt_bool")]
-    pub bot: Option<bool>,
-    /// GROUP_MESSAGE_CREATE: `owner`, `admin` or `member`.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub member_role: Option<String>,
+lenient! {
+    /// The author of a group or C2C message.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct QqAuthor {
+        /// The author's openid for this bot (equals `member_openid` / `user_openid`).
+        pub id: Option<String>,
+        /// Groups: the member's openid.
+        pub member_openid: Option<String>,
+        /// C2C: the user's openid.
+        pub user_openid: Option<String>,
+        /// The cross-app id (often empty).
+        pub union_openid: Option<String>,
+        /// GROUP_MESSAGE_CREATE: the nickname.
+        pub username: Option<String>,
+        /// GROUP_MESSAGE_CREATE: whether the author is a bot.
+        pub bot: Option<bool>,
+        /// GROUP_MESSAGE_CREATE: `owner`, `admin` or `member`.
+        pub member_role: Option<String>,
+    }
 }
 
 impl QqAuthor {
@@ -40,46 +35,40 @@ impl QqAuthor {
     }
 }
 
-/// A mention inside a GROUP_MESSAGE_CREATE.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GroupMention {
-    /// The mentioned member's openid.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// The same, as `member_openid`.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub member_openid: Option<String>,
-    /// The nickname.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub username: Option<String>,
-    /// Whether the mentioned member is a bot.
-    #[serde(default, deserialize_with = "serde_lenient::opt_bool")]
-    pub bot: Option<bool>,
-    /// `single`, `all` …
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub scope: Option<String>,
-    /// Whether the mention is of this bot.
-    #[serde(default, deserialize_with = "serde_lenient::opt_bool")]
-    pub is_you: Option<bool>,
-    /// `owner`, `admin` or `member`.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub member_role: Option<String>,
+lenient! {
+    /// A mention inside a GROUP_MESSAGE_CREATE.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct GroupMention {
+        /// The mentioned member's openid.
+        pub id: Option<String>,
+        /// The same, as `member_openid`.
+        pub member_openid: Option<String>,
+        /// The nickname.
+        pub username: Option<String>,
+        /// Whether the mentioned member is a bot.
+        pub bot: Option<bool>,
+        /// `single`, `all` …
+        pub scope: Option<String>,
+        /// Whether the mention is of this bot.
+        pub is_you: Option<bool>,
+        /// `owner`, `admin` or `member`.
+        pub member_role: Option<String>,
+    }
 }
 
-/// Where a group/C2C message came from, and quote indexes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct MessageScene {
-    /// `default`, …
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub source: Option<String>,
-    /// Data set by a button that produced the message.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub callback_data: Option<String>,
-    /// `key=value` entries: `msg_idx=REFIDX_…`, `ref_msg_idx=REFIDX_…`, `auth_token=…`.
-    #[serde(default, deserialize_with = "serde_lenient::vec_string")]
-    pub ext: Vec<String>,
+lenient! {
+    /// Where a group/C2C message came from, and quote indexes.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct MessageScene {
+        /// `default`, …
+        pub source: Option<String>,
+        /// Data set by a button that produced the message.
+        pub callback_data: Option<String>,
+        /// `key=value` entries: `msg_idx=REFIDX_…`, `ref_msg_idx=REFIDX_…`, `auth_token=…`.
+        pub ext: Vec<String>,
+    }
 }
 
 impl MessageScene {
@@ -89,64 +78,52 @@ impl MessageScene {
     }
 }
 
-/// A quoted message carried inside a group/C2C message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct MsgElement {
-    /// Its `REFIDX_…` index.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub msg_idx: Option<String>,
-    /// Its message type.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub message_type: Option<i64>,
-    /// Its text.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub content: Option<String>,
-    /// Its attachments.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub attachments: Vec<Attachment>,
+lenient! {
+    /// A quoted message carried inside a group/C2C message.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct MsgElement {
+        /// Its `REFIDX_…` index.
+        pub msg_idx: Option<String>,
+        /// Its message type.
+        pub message_type: Option<i64>,
+        /// Its text.
+        pub content: Option<String>,
+        /// Its attachments.
+        pub attachments: Vec<Attachment>,
+    }
 }
 
-/// A QQ group message (GROUP_AT_MESSAGE_CREATE; GROUP_MESSAGE_CREATE adds `mentions` and author details).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GroupMessage {
-    /// The message id (`ROBOT1.0_…`), for passive replies.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// The content (GROUP_AT_MESSAGE_CREATE: the bot mention already removed, a leading space left).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub content: Option<String>,
-    /// When it was sent (RFC 3339).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub timestamp: Option<String>,
-    /// The author.
-    #[serde(default)]
-    pub author: Option<QqAuthor>,
-    /// The group (equals `group_openid`).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_id: Option<String>,
-    /// The group's openid for this bot.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_openid: Option<String>,
-    /// Attachments.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub attachments: Vec<Attachment>,
-    /// GROUP_MESSAGE_CREATE: who is mentioned.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub mentions: Vec<GroupMention>,
-    /// Source and quote indexes.
-    #[serde(default)]
-    pub message_scene: Option<MessageScene>,
-    /// 0 text, 3 contact card, 103 quote …
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub message_type: Option<i64>,
-    /// Quoted messages.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub msg_elements: Vec<MsgElement>,
-    /// The quoted message.
-    #[serde(default)]
-    pub message_reference: Option<MessageReference>,
+lenient! {
+    /// A QQ group message (GROUP_AT_MESSAGE_CREATE; GROUP_MESSAGE_CREATE adds `mentions` and author details).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct GroupMessage {
+        /// The message id (`ROBOT1.0_…`), for passive replies.
+        pub id: Option<String>,
+        /// The content (GROUP_AT_MESSAGE_CREATE: the bot mention already removed, a leading space left).
+        pub content: Option<String>,
+        /// When it was sent (RFC 3339).
+        pub timestamp: Option<String>,
+        /// The author.
+        pub author: Option<QqAuthor>,
+        /// The group (equals `group_openid`).
+        pub group_id: Option<String>,
+        /// The group's openid for this bot.
+        pub group_openid: Option<String>,
+        /// Attachments.
+        pub attachments: Vec<Attachment>,
+        /// GROUP_MESSAGE_CREATE: who is mentioned.
+        pub mentions: Vec<GroupMention>,
+        /// Source and quote indexes.
+        pub message_scene: Option<MessageScene>,
+        /// 0 text, 3 contact card, 103 quote …
+        pub message_type: Option<i64>,
+        /// Quoted messages.
+        pub msg_elements: Vec<MsgElement>,
+        /// The quoted message.
+        pub message_reference: Option<MessageReference>,
+    }
 }
 
 impl GroupMessage {
@@ -156,137 +133,124 @@ impl GroupMessage {
     }
 }
 
-/// A C2C (one-to-one) message (C2C_MESSAGE_CREATE).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct C2cMessage {
-    /// The message id (`ROBOT1.0_…`), for passive replies.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub id: Option<String>,
-    /// The content.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub content: Option<String>,
-    /// When it was sent (RFC 3339).
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub timestamp: Option<String>,
-    /// The author.
-    #[serde(default)]
-    pub author: Option<QqAuthor>,
-    /// Attachments.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub attachments: Vec<Attachment>,
-    /// Source and quote indexes.
-    #[serde(default)]
-    pub message_scene: Option<MessageScene>,
-    /// 0 text, 3 contact card, 103 quote …
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub message_type: Option<i64>,
-    /// Quoted messages.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub msg_elements: Vec<MsgElement>,
-    /// The quoted message.
-    #[serde(default)]
-    pub message_reference: Option<MessageReference>,
+lenient! {
+    /// A C2C (one-to-one) message (C2C_MESSAGE_CREATE).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct C2cMessage {
+        /// The message id (`ROBOT1.0_…`), for passive replies.
+        pub id: Option<String>,
+        /// The content.
+        pub content: Option<String>,
+        /// When it was sent (RFC 3339).
+        pub timestamp: Option<String>,
+        /// The author.
+        pub author: Option<QqAuthor>,
+        /// Attachments.
+        pub attachments: Vec<Attachment>,
+        /// Source and quote indexes.
+        pub message_scene: Option<MessageScene>,
+        /// 0 text, 3 contact card, 103 quote …
+        pub message_type: Option<i64>,
+        /// Quoted messages.
+        pub msg_elements: Vec<MsgElement>,
+        /// The quoted message.
+        pub message_reference: Option<MessageReference>,
+    }
 }
 
-/// GROUP_ADD_ROBOT, GROUP_DEL_ROBOT, GROUP_MSG_REJECT, GROUP_MSG_RECEIVE.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GroupRobotEvent {
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub timestamp: Option<i64>,
-    /// The group.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_openid: Option<String>,
-    /// The member who did it.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub op_member_openid: Option<String>,
+lenient! {
+    /// GROUP_ADD_ROBOT, GROUP_DEL_ROBOT, GROUP_MSG_REJECT, GROUP_MSG_RECEIVE.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct GroupRobotEvent {
+        /// Unix seconds.
+        pub timestamp: Option<i64>,
+        /// The group.
+        pub group_openid: Option<String>,
+        /// The member who did it.
+        pub op_member_openid: Option<String>,
+    }
 }
 
-/// The `author` of a friend event.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FriendAuthor {
-    /// The cross-app id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub union_openid: Option<String>,
+lenient! {
+    /// The `author` of a friend event.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FriendAuthor {
+        /// The cross-app id.
+        pub union_openid: Option<String>,
+    }
 }
 
-/// FRIEND_ADD, FRIEND_DEL, C2C_MSG_REJECT, C2C_MSG_RECEIVE.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FriendEvent {
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub timestamp: Option<i64>,
-    /// The user's openid.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub openid: Option<String>,
-    /// Extra author ids.
-    #[serde(default)]
-    pub author: Option<FriendAuthor>,
+lenient! {
+    /// FRIEND_ADD, FRIEND_DEL, C2C_MSG_REJECT, C2C_MSG_RECEIVE.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FriendEvent {
+        /// Unix seconds.
+        pub timestamp: Option<i64>,
+        /// The user's openid.
+        pub openid: Option<String>,
+        /// Extra author ids.
+        pub author: Option<FriendAuthor>,
+    }
 }
 
-/// GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE (intent bit 24).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GroupMemberEvent {
-    /// Unix seconds.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub timestamp: Option<i64>,
-    /// The group.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_openid: Option<String>,
-    /// The member.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub member_openid: Option<String>,
+lenient! {
+    /// GROUP_MEMBER_ADD, GROUP_MEMBER_REMOVE (intent bit 24).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct GroupMemberEvent {
+        /// Unix seconds.
+        pub timestamp: Option<i64>,
+        /// The group.
+        pub group_openid: Option<String>,
+        /// The member.
+        pub member_openid: Option<String>,
+    }
 }
 
-/// One template result of a SUBSCRIBE_MESSAGE_STATUS.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SubscribeResult {
-    /// The template id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub template_id: Option<String>,
-    /// The custom template id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub custom_template_id: Option<String>,
-    /// 1 allowed, 2 denied.
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub op: Option<i64>,
-    /// The subscription id.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub subscribe_id: Option<String>,
-    /// When it changed (unix seconds).
-    #[serde(default, deserialize_with = "serde_lenient::opt_i64")]
-    pub update_ts: Option<i64>,
+lenient! {
+    /// One template result of a SUBSCRIBE_MESSAGE_STATUS.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SubscribeResult {
+        /// The template id.
+        pub template_id: Option<String>,
+        /// The custom template id.
+        pub custom_template_id: Option<String>,
+        /// 1 allowed, 2 denied.
+        pub op: Option<i64>,
+        /// The subscription id.
+        pub subscribe_id: Option<String>,
+        /// When it changed (unix seconds).
+        pub update_ts: Option<i64>,
+    }
 }
 
-/// SUBSCRIBE_MESSAGE_STATUS: a user or group allowed or denied subscription messages.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SubscribeMessageStatus {
-    /// The group, for group subscriptions.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub group_openid: Option<String>,
-    /// The user, for C2C subscriptions.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub openid: Option<String>,
-    /// The results per template.
-    #[serde(default, deserialize_with = "serde_lenient::or_default")]
-    pub result: Vec<SubscribeResult>,
+lenient! {
+    /// SUBSCRIBE_MESSAGE_STATUS: a user or group allowed or denied subscription messages.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SubscribeMessageStatus {
+        /// The group, for group subscriptions.
+        pub group_openid: Option<String>,
+        /// The user, for C2C subscriptions.
+        pub openid: Option<String>,
+        /// The results per template.
+        pub result: Vec<SubscribeResult>,
+    }
 }
 
-/// ENTER_AIO: a user opened the chat window with the bot.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EnterAio {
-    /// The user.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub user_openid: Option<String>,
-    /// Where they came from.
-    #[serde(default, deserialize_with = "serde_lenient::opt_string")]
-    pub from_source: Option<String>,
+lenient! {
+    /// ENTER_AIO: a user opened the chat window with the bot.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct EnterAio {
+        /// The user.
+        pub user_openid: Option<String>,
+        /// Where they came from.
+        pub from_source: Option<String>,
+    }
 }

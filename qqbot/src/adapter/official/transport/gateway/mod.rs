@@ -33,8 +33,6 @@ use crate::error::{Error, Result};
 use crate::event::{Disconnected, Event, Notice, NoticeEvent, Platform};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-/// Largest gateway frame accepted (tungstenite's default; dispatches are a few KiB of JSON).
-const MAX_GATEWAY_FRAME: usize = 16 << 20;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
 /// Events queued for the dispatcher beyond the ones it is handling; when full, reading pauses (heartbeats go on).
 const DELIVERY_QUEUE: usize = 1024;
@@ -208,7 +206,11 @@ impl Gateway {
     async fn connection(&self, url: &str, state: &mut SessionState, delivery: &Delivery) -> Ended {
         let mut ws: Ws = match tokio::time::timeout(
             CONNECT_TIMEOUT,
-            tokio_tungstenite::connect_async_with_config(url, Some(websocket::config(MAX_GATEWAY_FRAME)), false),
+            tokio_tungstenite::connect_async_with_config(
+                url,
+                Some(websocket::config(self.config.max_frame_bytes)),
+                false,
+            ),
         )
         .await
         {

@@ -82,7 +82,10 @@ impl Webhook {
             delivery,
             recent: Mutex::new(RecentIds::new(4096)),
         });
-        let app = Router::new().route(&self.config.webhook_path, post(handle)).with_state(state);
+        let app = Router::new()
+            .route(&self.config.webhook_path, post(handle))
+            .layer(axum::extract::DefaultBodyLimit::max(self.config.max_frame_bytes))
+            .with_state(state);
         let listener = match self.listener {
             Some(l) => {
                 l.set_nonblocking(true)?;
