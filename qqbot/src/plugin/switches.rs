@@ -59,6 +59,7 @@ pub enum SwitchError {
 
 /// Where a switch applies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SwitchScope {
     /// Every group and chat.
     Global,
@@ -88,7 +89,27 @@ impl SwitchScope {
     }
 }
 
-type SwitchMap = HashMap<SwitchScope, HashMap<String, bool>>;
+/// The cached switches, one map per kind of scope so a lookup borrows the ids instead of building a key.
+#[derive(Default)]
+struct SwitchMap {
+    global: HashMap<String, bool>,
+    groups: HashMap<String, HashMap<String, bool>>,
+    users: HashMap<String, HashMap<String, bool>>,
+}
+
+impl SwitchMap {
+    fn is_empty(&self) -> bool {
+        self.global.is_empty() && self.groups.is_empty() && self.users.is_empty()
+    }
+
+    fn scope_mut(&mut self, scope: SwitchScope) -> &mut HashMap<String, bool> {
+        match scope {
+            SwitchScope::Global => &mut self.global,
+            SwitchScope::Group(g) => self.groups.entry(g).or_default(),
+            SwitchScope::User(u) => self.users.entry(u).or_default(),
+        }
+    }
+}
 
 /// The plugin switches of one app: defaults, deny lists, and the run-time switches kept in the store.
 ///
@@ -124,7 +145,7 @@ impl Switches {
             deny_groups: deny_groups.into_iter().collect(),
             store,
             loaded: OnceCell::new(),
-            cache: RwLock::new(HashMap::new()),
+            cache: RwLock::new(SwitchMap::default()),
         }
     }
 
@@ -146,7 +167,7 @@ impl Switches {
                 let Some(store) = &self.store else { return };
                 match store.store().load(&SessionId::global(SWITCHES_KEY)).await {
                     Ok(Some(record)) => {
-                        let mut map = SwitchMap::new();
+                        let mut map = SwitchMap::default();
                         for (field, value) in record.data() {
                             let (Some(scope), Ok(switches)) =
                                 (SwitchScope::parse(field), serde_json::from_value(value.clone()))
@@ -154,7 +175,7 @@ impl Switches {
                                 tracing::warn!(field, "ignoring an unreadable plugin switch record field");
                                 continue;
                             };
-                            map.insert(scope, switches);
+                            *map.scope_mut(scope) = switches;
                         }
                         *self.cache.write().unwrap_or_else(|p| p.into_inner()) = map;
                     }
@@ -192,12 +213,12 @@ impl Switches {
         let cache = self.cache.read().unwrap_or_else(|p| p.into_inner());
         if !cache.is_empty() {
             let scopes = [
-                user.map(|u| SwitchScope::User(u.to_owned())),
-                group.map(|g| SwitchScope::Group(g.to_owned())),
-                Some(SwitchScope::Global),
+                user.and_then(|u| cache.users.get(u)),
+                group.and_then(|g| cache.groups.get(g)),
+                Some(&cache.global),
             ];
-            for scope in scopes.into_iter().flatten() {
-                if let Some(on) = cache.get(&scope).and_then(|m| m.get(plugin)) {
+            for map in scopes.into_iter().flatten() {
+                if let Some(on) = map.get(plugin) {
                     return *on;
                 }
             }
@@ -222,7 +243,7 @@ impl Switches {
                 })
                 .await?;
         }
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).entry(scope).or_default().insert(plugin.to_owned(), on);
+        self.cache.write().unwrap_or_else(|p| p.into_inner()).scope_mut(scope).insert(plugin.to_owned(), on);
         Ok(())
     }
 }
