@@ -212,11 +212,8 @@ impl Switches {
         }
         let cache = self.cache.read().unwrap_or_else(|p| p.into_inner());
         if !cache.is_empty() {
-            let scopes = [
-                user.and_then(|u| cache.users.get(u)),
-                group.and_then(|g| cache.groups.get(g)),
-                Some(&cache.global),
-            ];
+            let scopes =
+                [user.and_then(|u| cache.users.get(u)), group.and_then(|g| cache.groups.get(g)), Some(&cache.global)];
             for map in scopes.into_iter().flatten() {
                 if let Some(on) = map.get(plugin) {
                     return *on;
@@ -278,11 +275,8 @@ mod tests {
 
     #[test]
     fn defaults_and_allow_lists() {
-        let s = switches(PluginPolicy {
-            enabled_by_default: false,
-            allow_groups: vec!["a".into()],
-            ..Default::default()
-        });
+        let s =
+            switches(PluginPolicy { enabled_by_default: false, allow_groups: vec!["a".into()], ..Default::default() });
         assert!(!s.is_enabled("p", Some("a"), None), "off by default");
         let s = switches(PluginPolicy { allow_users: vec!["u".into()], ..Default::default() });
         assert!(s.is_enabled("p", None, Some("u")));
