@@ -263,3 +263,16 @@ async fn builder_plugins_work_without_the_macro() {
     c.group_member("A", "adm").admin().send("/插件 关闭 工具").await;
     assert!(c.group_member("A", "u1").send("/ping").await.is_empty());
 }
+
+#[tokio::test]
+async fn switch_texts_speak_the_apps_language() {
+    let c = client(app().lang(qqbot::i18n::Lang::EnUs));
+    let off = c.group_member("A", "adm").admin().send("/plugin disable 签到").await;
+    assert_eq!(off.texts(), ["plugin \"签到\" disabled in this group"]);
+    let denied = c.group_member("A", "u1").send("/plugin enable 签到").await;
+    assert_eq!(denied.texts(), ["only group owners, admins and superusers can switch plugins"]);
+    let usage = c.group_member("A", "adm").admin().send("/plugin").await.texts().join("\n");
+    assert!(usage.starts_with("usage: /plugin list"), "{usage}");
+    let list = c.group_member("A", "u1").send("/plugin list").await.texts().join("\n");
+    assert!(list.contains("签到 [off]") && list.contains("天气 [on] — 查询天气预报"), "{list}");
+}

@@ -16,8 +16,8 @@ pub(crate) fn plugin_command(words: Vec<String>) -> BotCommand {
 async fn run(ctx: &Ctx) -> String {
     let app = &ctx.shared.app;
     let lang = app.lang;
-    let word = ctx.command().and_then(|c| c.words.first()).map_or("plugin", String::as_str);
-    let word = word.trim_start_matches(['/', '／']);
+    // The usage names the word the user typed, so `/plugin` answers in English words and `/插件` in Chinese.
+    let word = ctx.treated_text().split_whitespace().next().unwrap_or("plugin");
     let mut parts = ctx.args().split_whitespace();
     let group = super::dispatcher::group_and_user(ctx.event()).0.map(str::to_owned);
     let on = match parts.next() {
