@@ -22,6 +22,8 @@ pub const COMMAND_KEYS: &[&str] = &[
     "name",
     "matching",
     "on_error",
+    "plugin",
+    "permission",
     "cooldown",
     "cooldown_scope",
     "cooldown_msg",
@@ -30,7 +32,7 @@ pub const COMMAND_KEYS: &[&str] = &[
 ];
 
 /// The keys `#[on_event]` accepts.
-pub const EVENT_KEYS: &[&str] = &["priority", "name"];
+pub const EVENT_KEYS: &[&str] = &["priority", "name", "plugin"];
 
 /// One item of the attribute: a positional word or `key = value`.
 enum Item {
@@ -78,6 +80,9 @@ pub struct CommandArgs {
     pub name: Option<LitStr>,
     pub matching: Option<Matching>,
     pub on_error: Option<syn::ExprPath>,
+    pub plugin: Option<LitStr>,
+    /// The leaves of `permission = a | b | …`, in order.
+    pub permission: Option<Vec<Expr>>,
     pub limits: Limits,
 }
 
@@ -98,6 +103,34 @@ pub struct Limits {
 pub struct EventArgs {
     pub priority: Option<i32>,
     pub name: Option<LitStr>,
+    pub plugin: Option<LitStr>,
+}
+
+/// The leaves of `a | b | c`: each a path (a role constant or an `async fn(&Ctx) -> bool`).
+fn permission_leaves(value: &Expr, out: &mut Vec<Expr>) -> syn::Result<()> {
+    match value {
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::BitOr(_)) => {
+            permission_leaves(&b.left, out)?;
+            permission_leaves(&b.right, out)
+        }
+        Expr::Paren(p) => permission_leaves(&p.expr, out),
+        Expr::Path(_) => {
+            out.push(value.clone());
+            Ok(())
+        }
+        other => Err(syn::Error::new(
+            other.span(),
+            "`permission` takes roles and checks joined with `|`: `SUPERUSER | GROUP_ADMIN | my_check`, where `my_check` is an `async fn(&Ctx) -> bool`",
+        )),
+    }
+}
+
+fn plugin_name(key: &Ident, value: &Expr) -> syn::Result<LitStr> {
+    let name = lit_str(key, value)?;
+    if name.value().trim().is_empty() {
+        return Err(syn::Error::new(name.span(), "a plugin name cannot be empty"));
+    }
+    Ok(name)
 }
 
 fn parse_items(tokens: proc_macro2::TokenStream) -> syn::Result<Vec<Item>> {
@@ -229,6 +262,8 @@ impl CommandArgs {
             name: None,
             matching: None,
             on_error: None,
+            plugin: None,
+            permission: None,
             limits: Limits::default(),
         };
         let mut seen = Vec::new();
@@ -264,6 +299,12 @@ impl CommandArgs {
                 "priority" => args.priority = Some(lit_int(&key, &value)?),
                 "name" => args.name = Some(lit_str(&key, &value)?),
                 "matching" => args.matching = Some(matching(&key, &value)?),
+                "plugin" => args.plugin = Some(plugin_name(&key, &value)?),
+                "permission" => {
+                    let mut leaves = Vec::new();
+                    permission_leaves(&value, &mut leaves)?;
+                    args.permission = Some(leaves);
+                }
                 "on_error" => match value {
                     Expr::Path(path) => args.on_error = Some(path),
                     other => {
@@ -328,7 +369,7 @@ impl CommandArgs {
 
 impl EventArgs {
     pub fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Self> {
-        let mut args = EventArgs { priority: None, name: None };
+        let mut args = EventArgs { priority: None, name: None, plugin: None };
         let mut seen = Vec::new();
         for item in parse_items(tokens)? {
             match item {
@@ -343,6 +384,7 @@ impl EventArgs {
                     match key.to_string().as_str() {
                         "priority" => args.priority = Some(lit_int(&key, &value)?),
                         "name" => args.name = Some(lit_str(&key, &value)?),
+                        "plugin" => args.plugin = Some(plugin_name(&key, &value)?),
                         _ => return Err(unknown_key(&key, EVENT_KEYS)),
                     }
                 }

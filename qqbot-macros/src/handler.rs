@@ -280,6 +280,14 @@ pub fn expand_command(args: CommandArgs, func: ItemFn) -> syn::Result<TokenStrea
     if let Some(v) = args.priority {
         setters.push(quote!(.priority(#v)));
     }
+    if let Some(plugin) = &args.plugin {
+        setters.push(quote!(.plugin(#plugin)));
+    }
+    if let Some(leaves) = &args.permission {
+        // Each leaf converts on its own, so a function of the wrong shape is reported on its path.
+        let parts = leaves.iter().map(|leaf| quote_spanned!(leaf.span()=> ::qqbot::__private::permission(#leaf)));
+        setters.push(quote!(.permission(::qqbot::__private::Permission::empty() #(| #parts)*)));
+    }
     if let Some(m) = args.matching {
         let m = match m {
             Matching::Prefix => quote!(Prefix),
@@ -418,6 +426,10 @@ pub fn expand_event(args: EventArgs, func: ItemFn) -> syn::Result<TokenStream> {
     let vis = &func.vis;
     let name = args.name.clone().unwrap_or_else(|| LitStr::new(&fn_name.to_string(), fn_name.span()));
     let priority = args.priority.unwrap_or(0);
+    let plugin_set = args
+        .plugin
+        .as_ref()
+        .map(|p| quote!(__h.plugin = ::core::option::Option::Some(::std::string::String::from(#p));));
     let ret = return_type(&func);
     let span = ret.span();
     let into_reply = quote_spanned!(span=> ::qqbot::__private::IntoReply::into_reply(__out));
@@ -458,6 +470,7 @@ pub fn expand_event(args: EventArgs, func: ItemFn) -> syn::Result<TokenStream> {
             pub fn handler() -> ::qqbot::__private::EventHandler {
                 let mut __h = ::qqbot::__private::EventHandler::new(#name, Self::__call);
                 __h.priority = #priority;
+                #plugin_set
                 let mut __req = ::std::vec::Vec::new();
                 #(#requirements)*
                 __h.requirements = __req;

@@ -10,13 +10,16 @@ use tokio::sync::watch;
 use crate::adapter::console::{ConsoleAdapter, ConsoleConfig};
 use crate::adapter::{self, Adapter, EventSink};
 use crate::command::{
-    AppState, BotCommand, CommandError, CommandRegistration, Ctx, Dispatcher, EventHandler, EventRegistration, OnError,
-    dispatch_order,
+    AppState, BotCommand, CommandError, CommandRegistration, Ctx, Dispatcher, EventHandler, EventRegistration, Hooks,
+    OnError, dispatch_order,
 };
+use crate::command::{CommandOutcome, HookFlow};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::event::Event;
 use crate::i18n::Lang;
 use crate::job::{Job, JobEnv, JobRegistration};
+use crate::plugin::{PluginMeta, Switches};
 use crate::session::{Clock, TokioClock};
 
 /// A bot application.
@@ -37,6 +40,8 @@ pub struct App {
     clock: Option<Arc<dyn Clock>>,
     jobs: Vec<Job>,
     api_hooks: crate::api::ApiHooks,
+    hooks: Hooks,
+    plugins: Vec<(PluginMeta, Option<crate::plugin::ConfigLoader>)>,
 }
 
 impl std::fmt::Debug for App {
@@ -70,6 +75,8 @@ impl App {
             clock: None,
             jobs: Vec::new(),
             api_hooks: Default::default(),
+            hooks: Hooks::default(),
+            plugins: Vec::new(),
         }
     }
 
@@ -226,6 +233,67 @@ impl App {
         self
     }
 
+    /// Declares a plugin's metadata by hand (what `plugin!` does for a whole binary).
+    pub fn plugin(mut self, meta: PluginMeta) -> Self {
+        self.plugins.push((meta, None));
+        self
+    }
+
+    /// Sets the words of the built-in plugin switch command (default `插件` and `plugin`).
+    pub fn plugin_words<I: IntoIterator<Item = S>, S: Into<String>>(mut self, words: I) -> Self {
+        self.config.bot.plugin_words = words.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Turns the built-in plugin switch command off.
+    pub fn without_plugin_commands(self) -> Self {
+        self.plugin_words(Vec::<String>::new())
+    }
+
+    /// Ignores every message and event of this user, before any command or handler runs.
+    pub fn deny_user(mut self, user_id: impl Into<String>) -> Self {
+        self.config.bot.deny_users.push(user_id.into());
+        self
+    }
+
+    /// Ignores every message and event in this group, before any command or handler runs.
+    pub fn deny_group(mut self, group_id: impl Into<String>) -> Self {
+        self.config.bot.deny_groups.push(group_id.into());
+        self
+    }
+
+    /// Adds an event pre-processor: it sees every event before dispatch (after the deny list) and returns it,
+    /// changed or not, or `None` to drop it (for example, to ignore other bots). Pre-processors run in the order
+    /// added.
+    pub fn pre_process<F>(mut self, f: F) -> Self
+    where
+        F: Fn(Event) -> Option<Event> + Send + Sync + 'static,
+    {
+        self.hooks.pre_process.push(Arc::new(f));
+        self
+    }
+
+    /// Adds a hook run before every command, after its checks: [`HookFlow::Stop`] keeps the command from running
+    /// (logged; nothing is sent unless the hook replied itself) and ends the event's chain.
+    pub fn before_command<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Ctx) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = HookFlow> + Send + 'static,
+    {
+        self.hooks.add_before(f);
+        self
+    }
+
+    /// Adds a hook run after every command that was tried, with how it ended.
+    pub fn after_command<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(Ctx, CommandOutcome) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.hooks.add_after(f);
+        self
+    }
+
     /// Builds the dispatcher: registered commands (ordered by source location) then added ones, in dispatch
     /// order. The returned sender starts shutdown.
     pub(crate) fn build(self) -> Result<Built> {
@@ -237,8 +305,15 @@ impl App {
             handlers.extend(inventory::iter::<EventRegistration>.into_iter().map(|r| (r.build)()));
             handlers.sort_by_key(|h| h.location);
         }
+        let plugin_words: Vec<String> = self
+            .config
+            .bot
+            .plugin_words
+            .iter()
+            .map(|w| w.trim().trim_start_matches(['/', '／']).to_owned())
+            .filter(|w| !w.is_empty())
+            .collect();
         let mut commands: Vec<Arc<BotCommand>> = registered.into_iter().chain(self.commands).map(Arc::new).collect();
-        dispatch_order(&mut commands);
         handlers.extend(self.event_handlers);
         let mut jobs: Vec<Job> = Vec::new();
         if self.registered {
@@ -247,9 +322,43 @@ impl App {
         }
         jobs.extend(self.jobs);
         let tz = crate::job::timezone(&self.config.bot.timezone)?;
+        let used: Vec<&str> = commands
+            .iter()
+            .filter_map(|c| c.plugin.as_deref())
+            .chain(handlers.iter().filter_map(|h| h.plugin.as_deref()))
+            .collect();
+        let plugins = crate::plugin::load(self.registered, &used, &self.plugins, &self.config)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
         let sessions = crate::session::install(&mut states, &self.config, &shutdown_rx)?;
+        for (type_id, value) in plugins.configs {
+            states.insert(type_id, value);
+        }
+        let mut plugin_names: Vec<String> = plugins.metas.iter().map(|m| m.name.clone()).collect();
+        for name in
+            commands.iter().filter_map(|c| c.plugin.as_ref()).chain(handlers.iter().filter_map(|h| h.plugin.as_ref()))
+        {
+            if !plugin_names.contains(name) {
+                plugin_names.push(name.clone());
+            }
+        }
+        // The switch command exists only in an app that has something to switch.
+        if !plugin_words.is_empty() && !plugin_names.is_empty() {
+            commands.push(Arc::new(crate::command::plugin_command(plugin_words)));
+        }
+        dispatch_order(&mut commands);
+        let mut policies = HashMap::new();
+        for name in &plugin_names {
+            policies.insert(name.clone(), self.config.plugin_policy(name)?);
+        }
+        let store = Some(sessions.clone());
+        let switches = Switches::new(
+            plugin_names,
+            policies,
+            self.config.bot.deny_users.iter().cloned(),
+            self.config.bot.deny_groups.iter().cloned(),
+            store,
+        );
         // What only the running app can know — state nobody added — stops it here, before the first connection,
         // with every problem listed at once; otherwise the command would be skipped at each message.
         let unmet = crate::command::unmet_requirements(&commands, &handlers, |t| states.contains_key(&t));
@@ -264,15 +373,34 @@ impl App {
         let accounts = Arc::new(crate::api::Accounts::default());
         let outbound = Arc::new(crate::api::Outbound::from_config(&self.config)?);
         let job_outbound = outbound.clone();
+        let switches = Arc::new(switches);
+        let job_switches = switches.clone();
         let job_env = Arc::new(JobEnv {
             accounts: accounts.clone(),
             clock: clock.clone(),
             tz,
             states: states.clone(),
             outbound: Arc::new(move |bot| job_outbound.wrap(bot, None)),
-            // The per-target plugin switches plug in here.
-            target_filter: None,
+            // A job of a plugin sends only where its plugin is on (group and user switches, deny lists).
+            target_filter: Some(Arc::new(move |plugin: &str, target: &crate::api::Target| {
+                let (switches, plugin, target) = (job_switches.clone(), plugin.to_owned(), target.clone());
+                Box::pin(async move {
+                    switches.load().await;
+                    match &target {
+                        crate::api::Target::Group(group) => switches.is_enabled(&plugin, Some(group), None),
+                        crate::api::Target::Private(user) => switches.is_enabled(&plugin, None, Some(user)),
+                        // Guild switches key on the guild, which a channel or DM target does not name.
+                        _ => switches.is_enabled(&plugin, None, None),
+                    }
+                })
+            })),
         });
+        // Read the stored switches now, so that the first event (or a job) finds them cached; the dispatcher
+        // still waits for this load before its first check.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let switches = switches.clone();
+            runtime.spawn(async move { switches.load().await });
+        }
         let state = Arc::new(AppState {
             limits: crate::command::Limits::new(clock, Some(sessions.clone())),
             accounts,
@@ -294,6 +422,9 @@ impl App {
                 .filter(|w| !w.is_empty())
                 .collect(),
             suggest: self.config.bot.suggest,
+            switches: switches.clone(),
+            plugins: plugins.metas,
+            hooks: self.hooks,
         });
         let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight).map_err(|e| {
             Error::config("commands", format!("the words that match anywhere do not build an index: {e}"))

@@ -9,6 +9,13 @@
 //! lang = "zh-CN"           # or "en-US": the framework's own texts
 //! help = ["help", "帮助"]   # the built-in /help's words; [] turns it off
 //! suggest = true           # "did you mean" for a mistyped command
+//! plugin_words = ["插件", "plugin"] # the plugin switch command's words; [] turns it off
+//! deny_users = ["666"]     # ignored before any command or handler runs
+//! deny_groups = []
+//!
+//! [plugins."天气"]         # one table per plugin: switch defaults, then the plugin's own settings
+//! enabled_by_default = true
+//! deny_groups = ["123"]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -44,6 +51,12 @@ pub struct BotConfig {
     pub help: Vec<String>,
     /// Whether a message addressed to the bot that matches no command gets a "did you mean" reply.
     pub suggest: bool,
+    /// The words of the built-in plugin switch command (`/插件 列表|开启|关闭`); empty turns it off.
+    pub plugin_words: Vec<String>,
+    /// Users whose messages and events are ignored before any command or handler runs.
+    pub deny_users: Vec<String>,
+    /// Groups whose messages and events are ignored before any command or handler runs.
+    pub deny_groups: Vec<String>,
     /// The time zone cron expressions of scheduled jobs are read in (an IANA name). Default `Asia/Shanghai`.
     pub timezone: String,
     /// `[bot.send_rate]`: outbound pacing per conversation and per account (none: unpaced).
@@ -67,6 +80,9 @@ impl Default for BotConfig {
             data_dir: PathBuf::from("data"),
             help: vec!["help".into(), "帮助".into()],
             suggest: true,
+            plugin_words: vec!["插件".into(), "plugin".into()],
+            deny_users: Vec::new(),
+            deny_groups: Vec::new(),
             timezone: "Asia/Shanghai".into(),
             send_rate: None,
         }
@@ -166,7 +182,24 @@ impl Config {
         }
     }
 
-    fn source_name(&self) -> String {
+    /// The table `[plugins.<name>]`, if present.
+    pub fn plugin_section(&self, name: &str) -> Option<toml::Table> {
+        self.table.get("plugins")?.as_table()?.get(name)?.as_table().cloned()
+    }
+
+    /// The switch defaults of `[plugins.<name>]` (its other keys are the plugin's own configuration).
+    pub fn plugin_policy(&self, name: &str) -> Result<crate::plugin::PluginPolicy> {
+        let Some(mut table) = self.plugin_section(name) else { return Ok(Default::default()) };
+        table.retain(|k, _| {
+            let k: &str = k;
+            crate::plugin::SWITCH_KEYS.contains(&k)
+        });
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::config(self.source_name(), format!("[plugins.{name}]: {e}")))
+    }
+
+    pub(crate) fn source_name(&self) -> String {
         self.path.as_ref().map_or_else(|| CONFIG_FILE.to_owned(), |p| p.display().to_string())
     }
 }

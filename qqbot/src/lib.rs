@@ -45,6 +45,7 @@ pub mod i18n;
 pub mod job;
 pub mod logging;
 pub mod message;
+pub mod plugin;
 pub mod retry;
 pub mod session;
 pub mod testing;
@@ -53,7 +54,8 @@ pub mod testing;
 pub use adapter::tls;
 pub use api::{Bot, Target};
 pub use app::App;
-pub use command::{At, BotCommand, Captures, Ctx, RawText, Rest, State, Text, WordMatch};
+pub use command::permission;
+pub use command::{At, BotCommand, Captures, Ctx, PluginConfig, RawText, Rest, State, Text, WordMatch};
 pub use error::{Error, Result};
 pub use event::{Event, MessageEvent, Platform, Role, Scene, Sender};
 pub use message::{Message, Segment, at};
@@ -80,8 +82,9 @@ pub use qqbot_macros::on_event;
 pub mod prelude {
     pub use crate::api::{Bot, Target};
     pub use crate::app::App;
+    pub use crate::command::permission::{GROUP_ADMIN, GROUP_MEMBER, GROUP_OWNER, PRIVATE, SUPERUSER};
     pub use crate::command::{
-        At, BotCommand, Captures, CommandError, Ctx, Flow, RawText, Rest, State, Text, WordMatch,
+        At, BotCommand, Captures, CommandError, Ctx, Flow, PluginConfig, RawText, Rest, State, Text, WordMatch,
     };
     pub use crate::error::{Error, Result};
     pub use crate::event::{
@@ -97,6 +100,7 @@ pub mod prelude {
 /// Paths the macros' generated code names. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::command::Permission;
     pub use crate::command::{
         ArgCursor, ArgSpec, BotCommand, CaptureCursor, CommandRegistration, Cooldown, Ctx, EventHandler, EventParam,
         EventRegistration, HandlerOutput, HandlerParam, IntoReply, LimitScope, ParamError, RateLimit, RegexParam,
@@ -105,6 +109,11 @@ pub mod __private {
     pub use crate::event::Scene;
     pub use crate::job::{IntoJobResult, Job, JobCtx, JobFuture, JobRegistration, Schedule};
     pub use futures_util::future::BoxFuture;
+
+    /// The value of one leaf of `permission = a | b | …`, converted with its span on the leaf.
+    pub fn permission<P: crate::command::IntoPermission>(p: P) -> crate::command::Permission {
+        p.into_permission()
+    }
     pub use inventory;
     pub use regex::Regex;
     pub use std::sync::Arc;

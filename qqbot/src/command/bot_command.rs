@@ -100,6 +100,10 @@ pub struct BotCommand {
     pub requirements: Vec<Requirement>,
     /// This command's error hook, asked first when something goes wrong (see [`BotCommand::on_error`]).
     pub on_error: Option<OnError>,
+    /// The plugin it belongs to: switched on and off with it, listed under it by `/help`.
+    pub plugin: Option<String>,
+    /// Who may use it beyond `admin` (see [`crate::permission`]); denied users get the `admin_error_msg` path.
+    pub permission: Option<crate::command::Permission>,
     /// Its cooldown (`cooldown = "30s"`), checked after the permission checks.
     pub cooldown: Option<Cooldown>,
     /// Its rate limit (`rate_limit = "5/min"`), checked with the cooldown.
@@ -148,9 +152,24 @@ impl BotCommand {
             location: None,
             requirements: Vec::new(),
             on_error: None,
+            plugin: None,
+            permission: None,
             cooldown: None,
             rate_limit: None,
         }
+    }
+
+    /// Puts the command in a plugin.
+    pub fn plugin(mut self, plugin: impl Into<String>) -> Self {
+        self.plugin = Some(plugin.into());
+        self
+    }
+
+    /// Sets who may use the command: `SUPERUSER | GROUP_ADMIN`, an `async fn(&Ctx) -> bool`, or both joined
+    /// with `|` (any of them lets the user through).
+    pub fn permission(mut self, permission: impl crate::command::IntoPermission) -> Self {
+        self.permission = Some(permission.into_permission());
+        self
     }
 
     /// Adds a trigger word.
@@ -341,6 +360,8 @@ pub struct EventHandler {
     pub location: Option<SourceLocation>,
     /// What its parameters need from the app (state …), checked when the app starts.
     pub requirements: Vec<Requirement>,
+    /// The plugin it belongs to: it does not run where the plugin is off.
+    pub plugin: Option<String>,
 }
 
 impl fmt::Debug for EventHandler {
@@ -361,7 +382,14 @@ impl EventHandler {
             handler: Arc::new(handler),
             location: None,
             requirements: Vec::new(),
+            plugin: None,
         }
+    }
+
+    /// Puts the handler in a plugin.
+    pub fn plugin(mut self, plugin: impl Into<String>) -> Self {
+        self.plugin = Some(plugin.into());
+        self
     }
 
     /// Declares something the handler needs from the app: the app refuses to start without it.

@@ -29,6 +29,12 @@ pub(crate) struct AppState {
     pub(crate) help_words: Vec<String>,
     /// Whether a command-like message that matches no command gets a "did you mean".
     pub(crate) suggest: bool,
+    /// Plugin switches, plugin defaults and the global deny list.
+    pub(crate) switches: Arc<crate::plugin::Switches>,
+    /// The plugins declared with `plugin!`.
+    pub(crate) plugins: Vec<crate::plugin::PluginMeta>,
+    /// Hooks around dispatch.
+    pub(crate) hooks: super::hooks::Hooks,
     /// Cooldown and rate-limit state, and the app's clock.
     pub(crate) limits: super::Limits,
     /// The connected accounts, kept up to date from the events (for jobs).
@@ -265,6 +271,12 @@ impl Ctx {
     /// The commands of the app, in dispatch order (what `/help` lists).
     pub fn commands(&self) -> &[Arc<BotCommand>] {
         &self.shared.app.commands
+    }
+
+    /// The app's plugin switches: ask [`Switches::is_enabled`](crate::plugin::Switches::is_enabled), or change
+    /// them.
+    pub fn switches(&self) -> &Arc<crate::plugin::Switches> {
+        &self.shared.app.switches
     }
 
     /// Whether the bot is shutting down.

@@ -22,7 +22,8 @@ use super::conversation::Offer;
 use super::ctx::{AppState, Ctx, Hit, Settle, Shared};
 use super::error::CommandError;
 use super::extract::ParamError;
-use super::help::{help_command, help_for, usable};
+use super::help::{help_command, help_for, help_plugin, usable};
+use super::hooks::{CommandOutcome, HookFlow};
 use super::matcher::Matcher;
 use super::reply::HandlerOutput;
 use super::suggest::closest;
@@ -105,6 +106,11 @@ impl Dispatcher {
         &self.commands
     }
 
+    /// The app's plugin switches and deny lists: the one place that decides whether a plugin runs for a target.
+    pub fn switches(&self) -> &Arc<crate::plugin::Switches> {
+        &self.app.switches
+    }
+
     /// Hands an event over for handling. Waits while `max_in_flight` events are being handled (back-pressure),
     /// then returns at once; the handlers run in their own task.
     pub async fn dispatch(self: &Arc<Self>, bot: Arc<dyn Bot>, event: Event) -> DispatchHandle {
@@ -178,6 +184,24 @@ impl Dispatcher {
     pub(crate) async fn handle(&self, bot: Arc<dyn Bot>, event: Event, settle: Option<Arc<Settle>>) {
         self.app.accounts.note(&bot, &event);
         let bot = self.app.outbound.wrap(bot, Some(&event));
+        // The global deny list comes before everything, pre-processors included: those users do not exist.
+        let (group, user) = group_and_user(&event);
+        if self.app.switches.is_denied(group, user) {
+            tracing::trace!(?group, ?user, "ignored: on the deny list");
+            return;
+        }
+        let event = if self.app.hooks.pre_process.is_empty() {
+            event
+        } else {
+            match self.app.hooks.pre_process(event) {
+                Some(event) => event,
+                None => {
+                    tracing::debug!("event dropped by a pre-processor");
+                    return;
+                }
+            }
+        };
+        self.app.switches.load().await;
         // A message a waiting handler takes (`ctx.wait_reply`) goes to it alone; its handling lasts until that
         // handler settles again. Costs one atomic load when nobody waits.
         let event = match self.app.waiters.offer(event) {
@@ -205,6 +229,12 @@ impl Dispatcher {
         });
 
         for h in &self.event_handlers {
+            if let Some(plugin) = &h.plugin
+                && !self.plugin_on(plugin, &shared)
+            {
+                tracing::trace!(handler = %h.name, plugin, "skipped: plugin off here");
+                continue;
+            }
             let ctx = Ctx { shared: shared.clone(), hit: None };
             let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| (h.handler)(ctx.clone()))) {
                 Ok(Some(fut)) => fut,
@@ -240,6 +270,13 @@ impl Dispatcher {
         for cand in self.matcher.candidates(shared.treated(), &self.commands) {
             any_candidate = true;
             let cmd = &self.commands[cand.cmd as usize];
+            // A plugin that is off here stays silent: no denial, no "did you mean".
+            if let Some(plugin) = &cmd.plugin
+                && !self.plugin_on(plugin, &shared)
+            {
+                tracing::trace!(command = %cmd.name, plugin, "skipped: plugin off here");
+                continue;
+            }
             let hit = Hit { command: cmd.clone(), args_start: cand.args_start, captures: cand.captures };
             let ctx = Ctx { shared: shared.clone(), hit: Some(Arc::new(hit)) };
             if !cmd.scenes.contains(msg.scene) {
@@ -272,6 +309,23 @@ impl Dispatcher {
                 }
                 continue;
             }
+            if let Some(permission) = &cmd.permission
+                && !permission.allows(&ctx).await
+            {
+                let err =
+                    CommandError::PermissionDenied { command: cmd.name.clone(), message: cmd.admin_error_msg.clone() };
+                if cmd.admin_error_msg.is_some() {
+                    ran = true;
+                    self.fail(ctx.clone(), Some(cmd), err, command_like).await;
+                    self.app.hooks.after(&ctx, CommandOutcome::PermissionDenied).await;
+                    break;
+                }
+                tracing::trace!(command = %cmd.name, "skipped: permission check failed");
+                if skipped.is_none() {
+                    skipped = Some((ctx, cmd.clone(), err));
+                }
+                continue;
+            }
             if (cmd.cooldown.is_some() || cmd.rate_limit.is_some())
                 && let Err(err) = self.app.limits.check(cmd, &shared.sender, msg).await
             {
@@ -281,6 +335,12 @@ impl Dispatcher {
                 self.fail(ctx, Some(cmd), err, true).await;
                 break;
             }
+            if !self.app.hooks.before_command.is_empty() && self.app.hooks.before(&ctx).await == HookFlow::Stop {
+                tracing::info!(command = %cmd.name, user = %shared.sender.user_id, "stopped by a before_command hook");
+                ran = true;
+                self.app.hooks.after(&ctx, CommandOutcome::Stopped).await;
+                break;
+            }
             let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx.clone()))) {
                 Ok(fut) => AssertUnwindSafe(fut).catch_unwind().await,
                 Err(panic) => Err(panic),
@@ -288,9 +348,11 @@ impl Dispatcher {
             if !matches!(result, Ok(Err(ParamError::Extract(_)))) {
                 ran = true;
             }
+            let mut outcome = CommandOutcome::BadArgument;
             let stop = match result {
                 Ok(Ok(out)) => {
                     let stop = if cmd.is_custom_short_circuit { out.stop == Some(true) } else { cmd.short_circuit };
+                    outcome = if out.error.is_some() { CommandOutcome::HandlerFailed } else { CommandOutcome::Ok };
                     self.deliver(&ctx, Some(cmd), &cmd.name, out).await;
                     stop
                 }
@@ -306,21 +368,25 @@ impl Dispatcher {
                         Some(got) => CommandError::BadArgument { command, param, expected, got, usage, summary },
                         None => CommandError::MissingArgument { command, param, expected, usage, summary },
                     };
-                    self.fail(ctx, Some(cmd), err, command_like).await;
+                    self.fail(ctx.clone(), Some(cmd), err, command_like).await;
                     true
                 }
                 Ok(Err(ParamError::TooMany(extra))) => {
                     let (usage, summary) = (cmd.usage(self.app.lang), cmd.summary().to_owned());
                     let err = CommandError::TooManyArguments { command: cmd.name.clone(), extra, usage, summary };
-                    self.fail(ctx, Some(cmd), err, command_like).await;
+                    self.fail(ctx.clone(), Some(cmd), err, command_like).await;
                     true
                 }
                 Err(panic) => {
+                    outcome = CommandOutcome::Panicked;
                     let err = CommandError::Panic { command: cmd.name.clone(), message: panic_message(&panic) };
-                    self.fail(ctx, Some(cmd), err, command_like).await;
+                    self.fail(ctx.clone(), Some(cmd), err, command_like).await;
                     cmd.short_circuit && !cmd.is_custom_short_circuit
                 }
             };
+            if !self.app.hooks.after_command.is_empty() {
+                self.app.hooks.after(&ctx, outcome).await;
+            }
             if stop {
                 break;
             }
@@ -339,7 +405,7 @@ impl Dispatcher {
         // In a private chat every line is said to the bot, so `帮助` alone asks for help there; a suggestion still
         // needs a `/` or a mention, or every chat line would be taken for a mistyped command.
         let help = if command_like || msg.scene.is_private() {
-            self.builtin_help(shared.treated(), msg.scene, shared.sender.is_admin())
+            self.builtin_help(&shared, msg.scene, shared.sender.is_admin())
         } else {
             None
         };
@@ -350,20 +416,36 @@ impl Dispatcher {
         }
     }
 
-    /// The built-in `/help` (or `/help <command>`), when the treated text asks for it.
-    fn builtin_help(&self, treated: &str, scene: crate::event::Scene, is_admin: bool) -> Option<String> {
-        let mut parts = treated.split_whitespace();
+    /// Whether `plugin` is on for this event's sender and group.
+    fn plugin_on(&self, plugin: &str, shared: &Shared) -> bool {
+        let (group, _) = group_and_user(&shared.event);
+        self.app.switches.is_enabled(plugin, group, Some(&shared.sender.user_id))
+    }
+
+    /// The built-in `/help` (or `/help <command>` / `/help <plugin>`), when the treated text asks for it. Commands
+    /// of plugins that are off here are left out.
+    fn builtin_help(&self, shared: &Shared, scene: crate::event::Scene, is_admin: bool) -> Option<String> {
+        let mut parts = shared.treated().split_whitespace();
         let first = parts.next()?;
         let word = self.app.help_words.iter().find(|w| w.as_str() == first)?;
         let lang = self.app.lang;
+        let commands: Vec<Arc<BotCommand>> = self
+            .commands
+            .iter()
+            .filter(|c| c.plugin.as_deref().is_none_or(|p| self.plugin_on(p, shared)))
+            .cloned()
+            .collect();
         Some(match parts.next() {
-            None => help_for(&self.commands, scene, is_admin, lang, word),
-            Some(name) => help_command(&self.commands, name, scene, is_admin, lang).unwrap_or_else(|| {
-                let mut text = Text::HelpNoSuchCommand(name).render(lang);
-                text.push('\n');
-                text.push_str(&help_for(&self.commands, scene, is_admin, lang, word));
-                text
-            }),
+            None => help_for(&commands, scene, is_admin, lang, word),
+            // A plugin's name wins over a command word: its page lists that command too.
+            Some(name) => help_plugin(&commands, &self.app.plugins, name, scene, is_admin, lang)
+                .or_else(|| help_command(&commands, name, scene, is_admin, lang))
+                .unwrap_or_else(|| {
+                    let mut text = Text::HelpNoSuchCommand(name).render(lang);
+                    text.push('\n');
+                    text.push_str(&help_for(&commands, scene, is_admin, lang, word));
+                    text
+                }),
         })
     }
 
@@ -375,6 +457,7 @@ impl Dispatcher {
             .commands
             .iter()
             .filter(|c| usable(c, scene, is_admin))
+            .filter(|c| c.plugin.as_deref().is_none_or(|p| self.plugin_on(p, &ctx.shared)))
             .flat_map(|c| c.words.iter().map(move |w| (w.as_str(), c.matching == WordMatch::Glued)))
             .chain(self.app.help_words.iter().map(|w| (w.as_str(), false)));
         if let Some(word) = closest(typed, words) {
@@ -459,6 +542,14 @@ fn log_error(err: &CommandError, cmd: Option<&BotCommand>) {
         }
         CommandError::PromptTimeout(_) | CommandError::ShuttingDown => tracing::info!("{err}"),
         other => tracing::debug!("{other}"),
+    }
+}
+
+/// The group (or guild) and user an event comes from, for deny lists and plugin switches.
+pub(crate) fn group_and_user(event: &Event) -> (Option<&str>, Option<&str>) {
+    match event {
+        Event::Message(m) => (m.group_id.as_deref().or(m.guild_id.as_deref()), Some(m.sender.user_id.as_str())),
+        Event::Notice(n) => (n.group_id(), n.user_id()),
     }
 }
 

@@ -528,6 +528,39 @@ impl<T: Send + Sync + 'static> FromCtx for State<T> {
     }
 }
 
+/// A plugin's typed configuration, read from `[plugins.<name>]` of `qqbot.toml` when the app starts: the
+/// `config = T` of its [`plugin!`](crate::plugin!). The app refuses to start when no `plugin!` declares `T`.
+#[derive(Debug)]
+pub struct PluginConfig<T>(pub Arc<T>);
+
+impl<T> Clone for PluginConfig<T> {
+    fn clone(&self) -> Self {
+        PluginConfig(self.0.clone())
+    }
+}
+
+impl<T> std::ops::Deref for PluginConfig<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Send + Sync + 'static> FromCtx for PluginConfig<T> {
+    fn from_ctx(ctx: &Ctx) -> Result<Self, Error> {
+        ctx.state::<crate::plugin::ConfigSlot<T>>().map(|slot| PluginConfig(slot.0.clone())).ok_or(Error::Missing {
+            what: "plugin configuration of this type (declare it with `plugin! { …, config = T }`)",
+        })
+    }
+
+    fn requirements(out: &mut Vec<Requirement>) {
+        out.push(Requirement::state_via::<crate::plugin::ConfigSlot<T>>(
+            "PluginConfig",
+            "declare it with `qqbot::plugin! { name = \"…\", config = T }`",
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

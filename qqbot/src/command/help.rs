@@ -72,13 +72,62 @@ pub fn help_for(commands: &[Arc<BotCommand>], scene: Scene, is_admin: bool, lang
         return Text::HelpEmpty.render(lang);
     }
     let mut out = Text::HelpHeader.render(lang);
-    for entry in visible {
+    // Commands without a plugin first, then each plugin's under its name, plugins in order of first appearance.
+    let mut plugins: Vec<&str> = Vec::new();
+    for entry in &visible {
+        match entry[0].plugin.as_deref() {
+            None => {
+                out.push('\n');
+                out.push_str(&entry_line(entry, lang));
+            }
+            Some(p) if !plugins.contains(&p) => plugins.push(p),
+            Some(_) => {}
+        }
+    }
+    for plugin in plugins {
         out.push('\n');
-        out.push_str(&entry_line(&entry, lang));
+        out.push_str(&Text::HelpPluginHeader(plugin).render(lang));
+        for entry in visible.iter().filter(|e| e[0].plugin.as_deref() == Some(plugin)) {
+            out.push_str("\n  ");
+            out.push_str(&entry_line(entry, lang));
+        }
     }
     out.push('\n');
     out.push_str(&Text::HelpFooter(help_word).render(lang));
     out
+}
+
+/// `/help <plugin>`: the plugin's description, usage and version (from `plugin!`) and its commands usable here,
+/// if a plugin of that name has any command usable here or was declared with `plugin!`.
+pub fn help_plugin(
+    commands: &[Arc<BotCommand>],
+    plugins: &[crate::plugin::PluginMeta],
+    name: &str,
+    scene: Scene,
+    is_admin: bool,
+    lang: Lang,
+) -> Option<String> {
+    let meta = plugins.iter().find(|m| m.name == name);
+    let visible = entries(commands.iter().filter(|c| usable(c, scene, is_admin) && c.plugin.as_deref() == Some(name)));
+    if meta.is_none() && visible.is_empty() {
+        return None;
+    }
+    let mut out = Text::HelpPluginHeader(name).render(lang);
+    if let Some(meta) = meta {
+        for line in [meta.description.as_str(), meta.usage.as_str()].into_iter().filter(|l| !l.is_empty()) {
+            out.push('\n');
+            out.push_str(line);
+        }
+        if !meta.version.is_empty() {
+            out.push('\n');
+            out.push_str(&Text::HelpPluginVersion(&meta.version).render(lang));
+        }
+    }
+    for entry in visible {
+        out.push('\n');
+        out.push_str(&entry_line(&entry, lang));
+    }
+    Some(out)
 }
 
 /// `/help <name>`: the usage line, other words and whole help text of the command named `name` (a word, with

@@ -13,7 +13,10 @@ mod dispatcher;
 mod error;
 mod extract;
 mod help;
+mod hooks;
 mod matcher;
+pub mod permission;
+mod plugin_command;
 mod reply;
 mod suggest;
 mod text;
@@ -33,9 +36,13 @@ pub(crate) use dispatcher::dispatch_order;
 pub use dispatcher::{Busy, DispatchHandle, Dispatcher};
 pub use error::{BoxError, CommandError, OnError};
 pub use extract::{
-    CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, RawText, RegexParam,
-    Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
+    CaptureCursor, Captures, EventParam, FromCtx, FromEvent, HandlerParam, ParamError, PluginConfig, RawText,
+    RegexParam, Requirement, State, Text, ViaArg, ViaCaptures, ViaCtx, ViaEvent,
 };
-pub use help::{help_command, help_for, help_text};
+pub use help::{help_command, help_for, help_plugin, help_text};
+pub(crate) use hooks::Hooks;
+pub use hooks::{CommandOutcome, HookFlow};
+pub use permission::{IntoPermission, Permission};
+pub(crate) use plugin_command::plugin_command;
 pub use reply::{Flow, HandlerOutput, IntoReply, ShortCircuitOutput};
 pub use trigger_regex::TriggerRegex;

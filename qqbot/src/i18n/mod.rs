@@ -92,6 +92,52 @@ pub enum Text<'a> {
     OnCooldown(u64),
     /// A command was used more often than its rate limit allows: seconds until the next use.
     RateLimited(u64),
+    /// The header of `/插件 列表`.
+    PluginListHeader,
+    /// One line of `/插件 列表`: the plugin, whether it is on here, its description.
+    PluginListLine {
+        /// The plugin's name.
+        name: &'a str,
+        /// Whether it is on for the asker here.
+        on: bool,
+        /// Its description (may be empty).
+        description: &'a str,
+    },
+    /// `/插件 列表` when the app has no plugins.
+    PluginNone,
+    /// A plugin was switched on or off; `scope` is where (already rendered by [`Text::PluginScope`]).
+    PluginSwitched {
+        /// The plugin's name.
+        name: &'a str,
+        /// On or off.
+        on: bool,
+        /// Where.
+        scope: &'a str,
+    },
+    /// Where a switch applies: everywhere, this group, one user.
+    PluginScope(PluginScopeText<'a>),
+    /// No plugin of that name.
+    PluginUnknown(&'a str),
+    /// The asker may not switch plugins here.
+    PluginSwitchDenied,
+    /// How to use the switch command (its word is given).
+    PluginUsage(&'a str),
+    /// The header of a plugin's group in `/help`, and of `/help <plugin>`.
+    HelpPluginHeader(&'a str),
+    /// The version line of `/help <plugin>`.
+    HelpPluginVersion(&'a str),
+}
+
+/// Where a plugin switch applies, as [`Text::PluginScope`] renders it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PluginScopeText<'a> {
+    /// Every group and chat.
+    Global,
+    /// This group.
+    Group,
+    /// One user (their id).
+    User(&'a str),
 }
 
 /// Names of argument kinds as users read them in usage lines.
@@ -242,6 +288,69 @@ impl Text<'_> {
                 (false, ArgKindText::Rest) => "text",
                 (false, ArgKindText::User) => "a user (@mention or id)",
             }),
+            Text::PluginListHeader => s.push_str(if zh { "插件列表：" } else { "plugins:" }),
+            Text::PluginListLine { name, on, description } => {
+                let state = match (zh, on) {
+                    (true, true) => "已开启",
+                    (true, false) => "已关闭",
+                    (false, true) => "on",
+                    (false, false) => "off",
+                };
+                let _ = write!(s, "{name} [{state}]");
+                if !description.is_empty() {
+                    let _ = write!(s, " — {description}");
+                }
+            }
+            Text::PluginNone => s.push_str(if zh { "没有插件" } else { "there are no plugins" }),
+            Text::PluginSwitched { name, on, scope } => {
+                let _ = match (zh, on) {
+                    (true, true) => write!(s, "已在{scope}开启插件「{name}」"),
+                    (true, false) => write!(s, "已在{scope}关闭插件「{name}」"),
+                    (false, true) => write!(s, "plugin \"{name}\" enabled {scope}"),
+                    (false, false) => write!(s, "plugin \"{name}\" disabled {scope}"),
+                };
+            }
+            Text::PluginScope(scope) => {
+                let _ = match (zh, scope) {
+                    (true, PluginScopeText::Global) => write!(s, "所有群"),
+                    (true, PluginScopeText::Group) => write!(s, "本群"),
+                    (true, PluginScopeText::User(u)) => write!(s, "用户 {u} 处"),
+                    (false, PluginScopeText::Global) => write!(s, "everywhere"),
+                    (false, PluginScopeText::Group) => write!(s, "in this group"),
+                    (false, PluginScopeText::User(u)) => write!(s, "for user {u}"),
+                };
+            }
+            Text::PluginUnknown(name) => {
+                let _ = if zh {
+                    write!(s, "没有「{name}」这个插件")
+                } else {
+                    write!(s, "there is no plugin \"{name}\"")
+                };
+            }
+            Text::PluginSwitchDenied => s.push_str(if zh {
+                "只有群主、管理员或超级用户可以开关插件"
+            } else {
+                "only group owners, admins and superusers can switch plugins"
+            }),
+            Text::PluginUsage(word) => {
+                let _ = if zh {
+                    write!(
+                        s,
+                        "用法：/{word} 列表 | /{word} 开启 <插件> [全局|@用户] | /{word} 关闭 <插件> [全局|@用户]"
+                    )
+                } else {
+                    write!(
+                        s,
+                        "usage: /{word} list | /{word} enable <plugin> [global|@user] | /{word} disable <plugin> [global|@user]"
+                    )
+                };
+            }
+            Text::HelpPluginHeader(name) => {
+                let _ = if zh { write!(s, "【{name}】") } else { write!(s, "[{name}]") };
+            }
+            Text::HelpPluginVersion(v) => {
+                let _ = if zh { write!(s, "版本：{v}") } else { write!(s, "version: {v}") };
+            }
         }
         s
     }

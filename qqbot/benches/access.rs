@@ -1,0 +1,78 @@
+//! The cost of the access checks on the dispatch path: a plain command against the same command in a plugin
+//! (switch looked up in the cache), with `permission = GROUP_MEMBER | custom async check`, and with the global
+//! deny list holding entries, in the same run.
+//!
+//! `cargo bench -p qqbot --bench access`.
+
+use std::any::Any;
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use futures_util::future::BoxFuture;
+use qqbot::permission::{GROUP_ADMIN, SUPERUSER};
+use qqbot::prelude::*;
+use qqbot::testing::TestClient;
+
+/// A bot that discards replies, so only the framework is measured.
+struct NullBot;
+
+impl Bot for NullBot {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+    fn self_id(&self) -> &str {
+        "10000"
+    }
+    fn send<'a>(&'a self, _: &'a Target, message: Message) -> BoxFuture<'a, qqbot::Result<String>> {
+        black_box(message);
+        Box::pin(async { Ok(String::new()) })
+    }
+    fn api(&self) -> &dyn Any {
+        self
+    }
+}
+
+async fn is_member(ctx: &Ctx) -> bool {
+    !ctx.user_id().is_empty()
+}
+
+fn event(text: &str) -> Event {
+    let sender = Sender::new("12345");
+    let mut e = MessageEvent::new(Platform::Console, Scene::GROUP, "10000", sender, Message::from(text));
+    e.group_id = Some("20000".into());
+    Event::Message(e)
+}
+
+fn access(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let bot: Arc<dyn Bot> = Arc::new(NullBot);
+    let echo = || BotCommand::new("echo").word("/echo").handler(|ctx: Ctx| async move { ctx.args().to_owned() });
+    let plain = TestClient::new(App::empty().command(echo())).expect("app builds");
+    let checked = TestClient::new(
+        App::empty()
+            .command(echo().plugin("工具").permission(SUPERUSER | GROUP_ADMIN | is_member))
+            .deny_user("666")
+            .deny_group("777"),
+    )
+    .expect("app builds");
+    // Some switches stored for other groups, so the cache is not empty.
+    rt.block_on(async {
+        let switches = checked.dispatcher().switches();
+        for g in 0..100 {
+            switches.set("工具", qqbot::plugin::SwitchScope::Group(format!("g{g}")), g % 2 == 0).await.expect("set");
+        }
+    });
+    let mut group = c.benchmark_group("access");
+    group.throughput(Throughput::Elements(1));
+    for (name, client) in [("plain", &plain), ("plugin_permission_deny", &checked)] {
+        let dispatcher = client.dispatcher().clone();
+        group.bench_function(name, |b| {
+            b.iter(|| rt.block_on(dispatcher.handle_event(bot.clone(), event("/echo 12345"))));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, access);
+criterion_main!(benches);
