@@ -165,6 +165,10 @@ impl Switches {
         self.loaded
             .get_or_init(|| async {
                 let Some(store) = &self.store else { return };
+                // Nothing stored yet (no database file): nothing to read, and no file is created just to look.
+                if store.store().is_empty_hint() {
+                    return;
+                }
                 match store.store().load(&SessionId::global(SWITCHES_KEY)).await {
                     Ok(Some(record)) => {
                         let mut map = SwitchMap::default();
