@@ -326,6 +326,7 @@ impl App {
             .iter()
             .filter_map(|c| c.plugin.as_deref())
             .chain(handlers.iter().filter_map(|h| h.plugin.as_deref()))
+            .chain(jobs.iter().filter_map(|j| j.plugin.as_deref()))
             .collect();
         let plugins = crate::plugin::load(self.registered, &used, &self.plugins, &self.config)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -335,8 +336,11 @@ impl App {
             states.insert(type_id, value);
         }
         let mut plugin_names: Vec<String> = plugins.metas.iter().map(|m| m.name.clone()).collect();
-        for name in
-            commands.iter().filter_map(|c| c.plugin.as_ref()).chain(handlers.iter().filter_map(|h| h.plugin.as_ref()))
+        for name in commands
+            .iter()
+            .filter_map(|c| c.plugin.as_ref())
+            .chain(handlers.iter().filter_map(|h| h.plugin.as_ref()))
+            .chain(jobs.iter().filter_map(|j| j.plugin.as_ref()))
         {
             if !plugin_names.contains(name) {
                 plugin_names.push(name.clone());

@@ -183,3 +183,28 @@ async fn the_console_wait_fast_forwards_cooldowns_and_jobs() {
     let out = String::from_utf8(buffer.lock().expect("not poisoned").clone()).expect("utf-8");
     assert_eq!(out, "签到成功\n冷却中，请 30 秒后再试\n签到成功\n该喝水了\n", "{out}");
 }
+
+// ---- plugin switches -------------------------------------------------------------------------------------
+
+/// 天气播报
+#[job(every = "1h", plugin = "天气")]
+async fn weather_report(ctx: JobCtx) -> qqbot::Result<()> {
+    for group in ["20000", "20001"] {
+        let target = Target::Group(group.into());
+        if ctx.enabled_in(&target).await {
+            ctx.send(&target, "今天晴").await?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_plugin_job_skips_a_group_where_the_plugin_is_switched_off() {
+    let c = client(App::empty().superuser(qqbot::testing::USER_ID).job(weather_report::job()), EIGHT_AM_SHANGHAI);
+    // Switched off in 20001 by its admin (a superuser here), through the built-in command.
+    let reply = c.group_member("20001", qqbot::testing::USER_ID).send("/插件 关闭 天气").await.texts();
+    assert_eq!(reply.len(), 1, "{reply:?}");
+    tokio::time::sleep(Duration::from_secs(3_601)).await;
+    let sent: Vec<(String, String)> = texts(&c).into_iter().filter(|(_, t)| t == "今天晴").collect();
+    assert_eq!(sent, vec![("group:20000".to_owned(), "今天晴".to_owned())], "only where the plugin is on");
+}
