@@ -353,10 +353,11 @@ impl CommandArgs {
         }
         if let Some((_, span)) = &args.admin_error_msg
             && !matches!(args.admin, Some((true, _)))
+            && args.permission.is_none()
         {
             return Err(syn::Error::new(
                 *span,
-                "`admin_error_msg` is only replied to non-admins of an admin-only command: add `admin = true`",
+                "`admin_error_msg` is only replied to users a check turns away: add `admin = true` or a `permission`",
             ));
         }
         Ok(args)

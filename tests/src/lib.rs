@@ -24,6 +24,7 @@ guide_pages! {
     Events => "events.md",
     Sessions => "sessions.md",
     Sandbox => "sandbox.md",
+    Operations => "operations.md",
     Scheduling => "scheduling.md",
     Testing => "testing.md",
     Configuration => "configuration.md",
