@@ -1,4 +1,6 @@
-//! Session get/update throughput per store.
+//! Session get/update throughput per store, and — for SQLite — the floor: raw rusqlite on the same file doing the
+//! same work (the same statements in the same transactions, the record parsed and written as JSON), so the
+//! framework's cost shows as a ratio measured in the same run.
 //!
 //! `cargo bench -p qqbot --bench session`; set `QQBOT_TEST_REDIS_URL=redis://127.0.0.1:6379/` to include Redis.
 
@@ -19,8 +21,66 @@ fn stores() -> Vec<(&'static str, SessionManager)> {
     out
 }
 
+const SELECT: &str = "SELECT record FROM qqbot_sessions WHERE scope = ?1 AND identify = ?2 AND key = ?3";
+const UPSERT: &str =
+    "INSERT OR REPLACE INTO qqbot_sessions (scope, identify, key, record, deadline) VALUES (?1, ?2, ?3, ?4, NULL)";
+
+/// Raw rusqlite on the store's file: a get is one SELECT and a JSON parse; an update is one IMMEDIATE transaction
+/// with a SELECT, a parse, a change, a serialization and an upsert — what `SqliteStore` does per operation. Each
+/// runs inside `block_on` like the store's calls, so the runtime's cost is on both sides.
+fn sqlite_floor(c: &mut Criterion, rt: &Runtime, path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).expect("the bench database");
+    conn.pragma_update(None, "journal_mode", "WAL").expect("WAL");
+    conn.pragma_update(None, "synchronous", "NORMAL").expect("synchronous");
+    let key = ("user", "10001", "profile");
+    let record = serde_json::json!({"data": {"name": "小明", "n": 0}});
+    conn.execute(UPSERT, rusqlite::params![key.0, key.1, key.2, record.to_string()]).expect("seed row");
+    let mut group = c.benchmark_group("session/sqlite-floor");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("get (raw SELECT + parse)", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let mut stmt = conn.prepare_cached(SELECT).expect("prepare");
+                let json: String = stmt.query_row(rusqlite::params![key.0, key.1, key.2], |r| r.get(0)).expect("row");
+                black_box(serde_json::from_str::<serde_json::Value>(&json).expect("json"))
+            })
+        })
+    });
+    group.bench_function("update (raw transaction)", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let tx = rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)
+                    .expect("begin");
+                let json: String = tx
+                    .prepare_cached(SELECT)
+                    .and_then(|mut s| s.query_row(rusqlite::params![key.0, key.1, key.2], |r| r.get(0)))
+                    .expect("row");
+                let mut value: serde_json::Value = serde_json::from_str(&json).expect("json");
+                value["data"]["n"] = serde_json::json!(value["data"]["n"].as_i64().unwrap_or(0) + 1);
+                tx.prepare_cached(UPSERT)
+                    .and_then(|mut s| s.execute(rusqlite::params![key.0, key.1, key.2, value.to_string()]))
+                    .expect("upsert");
+                tx.commit().expect("commit");
+            })
+        })
+    });
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let rt = Runtime::new().expect("a Tokio runtime");
+    let floor_dir = std::env::temp_dir().join(format!("qqbot-bench-session-floor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&floor_dir);
+    std::fs::create_dir_all(&floor_dir).expect("a temporary folder");
+    // The table as the store creates it, then the floor on it.
+    let floor_db = floor_dir.join("s.db");
+    let schema = SessionManager::sqlite(&floor_db);
+    rt.block_on(async {
+        let id = SessionId::new(Scope::USER, "schema", "x");
+        schema.start(&id, SessionOptions::new(), None).await.expect("create the table");
+    });
+    sqlite_floor(c, &rt, &floor_db);
+    let _ = std::fs::remove_dir_all(&floor_dir);
     for (name, m) in stores() {
         let mut group = c.benchmark_group(format!("session/{name}"));
         group.throughput(Throughput::Elements(1));
