@@ -1,5 +1,6 @@
 //! [`Accounts`]: the bot accounts an app is connected through, for what it sends on its own (scheduled jobs).
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::event::{Event, Notice, Platform};
@@ -10,7 +11,18 @@ use super::Bot;
 /// up (or its first event arrives, for implementations that announce nothing) and removed when it goes down.
 #[derive(Default)]
 pub struct Accounts {
-    bots: RwLock<Vec<Arc<dyn Bot>>>,
+    // Keyed by platform and account id, so the look-up every event makes costs the same with 1 000 accounts as
+    // with one; the counter keeps the connection order for `list`.
+    bots: RwLock<Connected>,
+}
+
+/// One platform's accounts by id, each with its place in the connection order.
+type ById = HashMap<String, (u64, Arc<dyn Bot>)>;
+
+#[derive(Default)]
+struct Connected {
+    by_platform: HashMap<Platform, ById>,
+    next: u64,
 }
 
 impl std::fmt::Debug for Accounts {
@@ -23,19 +35,25 @@ impl Accounts {
     /// Adds (or replaces) an account.
     pub fn add(&self, bot: Arc<dyn Bot>) {
         let mut bots = self.bots.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        bots.retain(|b| !same(b.as_ref(), bot.platform(), bot.self_id()));
-        bots.push(bot);
+        let seq = bots.next;
+        bots.next += 1;
+        bots.by_platform.entry(bot.platform()).or_default().insert(bot.self_id().to_owned(), (seq, bot));
     }
 
     /// Removes an account.
     pub fn remove(&self, platform: Platform, self_id: &str) {
         let mut bots = self.bots.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        bots.retain(|b| !same(b.as_ref(), platform, self_id));
+        if let Some(accounts) = bots.by_platform.get_mut(&platform) {
+            accounts.remove(self_id);
+        }
     }
 
     /// The connected accounts, in the order they connected.
     pub fn list(&self) -> Vec<Arc<dyn Bot>> {
-        self.bots.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        let bots = self.bots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut all: Vec<&(u64, Arc<dyn Bot>)> = bots.by_platform.values().flat_map(HashMap::values).collect();
+        all.sort_by_key(|(seq, _)| *seq);
+        all.into_iter().map(|(_, bot)| bot.clone()).collect()
     }
 
     /// Learns from one event: a connection coming up adds its account, going down removes it, and the first
@@ -47,18 +65,13 @@ impl Accounts {
             }
             Event::Notice(n) if matches!(n.kind, Notice::Connected(_)) => self.add(bot.clone()),
             _ => {
-                let known = self
-                    .bots
-                    .read()
-                    .is_ok_and(|bots| bots.iter().any(|b| same(b.as_ref(), bot.platform(), bot.self_id())));
+                let known = self.bots.read().is_ok_and(|bots| {
+                    bots.by_platform.get(&bot.platform()).is_some_and(|accounts| accounts.contains_key(bot.self_id()))
+                });
                 if !known {
                     self.add(bot.clone());
                 }
             }
         }
     }
-}
-
-fn same(bot: &dyn Bot, platform: Platform, self_id: &str) -> bool {
-    bot.platform() == platform && bot.self_id() == self_id
 }
