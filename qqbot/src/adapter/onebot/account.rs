@@ -168,17 +168,27 @@ impl Bot for OneBotBot {
 
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
         Box::pin(async move {
-            // With API hooks, through the hooked path (they see the call's parameters as JSON).
             let Caller::Ws(link) = &self.caller else { return self.send_message(target, &message).await };
-            if !self.hooks.is_empty() {
-                return self.send_message(target, &message).await;
-            }
             // Encoded, then the message dropped before the frame is written: a long reply is not held twice.
             let request = SendRequest::new(target, &message)?;
             let action = request.action();
+            // The API hooks see the parameters as JSON, built only when there are hooks.
+            let call = match self.hooks.is_empty() {
+                true => None,
+                false => Some(ApiCall {
+                    platform: Platform::OneBot,
+                    self_id: self.self_id.clone(),
+                    action: action.to_owned(),
+                    params: serde_json::to_value(request)?,
+                }),
+            };
             let encoded = link.encode_sized(action, &request, request.size_hint())?;
             drop(message);
-            Ok(message_id(&link.call_encoded(action, encoded).await?))
+            let data = match &call {
+                Some(call) => self.hooks.around(call, link.call_encoded(action, encoded)).await?,
+                None => link.call_encoded(action, encoded).await?,
+            };
+            Ok(message_id(&data))
         })
     }
 
