@@ -22,10 +22,14 @@
 //! # Ok(()) }
 //! ```
 
+mod cluster;
 mod gateway;
 mod rest;
 mod webhook;
 
+pub use cluster::{
+    ClusterDeliverer, Delivery, EventDelivery, ExactlyOnceError, Reason, ReplyTally, Spread, message_id,
+};
 pub use webhook::{Signing, WebhookAnswer, WebhookSender};
 
 use std::collections::{HashMap, HashSet};
