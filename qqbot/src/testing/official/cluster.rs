@@ -161,8 +161,8 @@ impl ClusterDeliverer {
         self
     }
 
-    /// Also pushes every `k`-th event (the k-th, 2k-th … delivered) a second time, to a different instance, after
-    /// its first ACK. `0` turns it off.
+    /// Also pushes every `k`-th event (the k-th, 2k-th … delivered) a second time, to the instance after the one
+    /// that acknowledged it (the same one when there is only one), after its first ACK. `0` turns it off.
     pub fn repush_every(mut self, k: u64) -> Self {
         self.repush_every = (k > 0).then_some(k);
         self
@@ -213,7 +213,6 @@ impl ClusterDeliverer {
         }
         if let (Some(k), Some(at)) = (self.repush_every, acked_at)
             && ordinal % k == 0
-            && n > 1
         {
             out.deliveries.push(self.push(frame, &event_id, (at + 1) % n, Reason::Repush).await);
         }
