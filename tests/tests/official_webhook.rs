@@ -177,3 +177,19 @@ async fn a_body_over_the_configured_limit_is_refused_with_413_before_decoding() 
     assert_eq!(sender.send(&small, Signing::Valid).await.unwrap().status, 200, "the next request is served");
     running.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_job_sends_through_a_webhook_account_before_any_event_arrived() {
+    let fake = FakeOfficial::start().await.unwrap();
+    let app = App::empty().job(
+        Job::every("tick", Duration::from_millis(100))
+            .handler(|ctx: JobCtx| async move { ctx.send(&Target::Group("G".into()), "tick").await.map(drop) }),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let adapter = OfficialAdapter::new(fake.config()).unwrap().webhook_listener(listener);
+    let running = spawn_app(app, adapter).unwrap();
+    let sent = fake.wait_requests(|r| r.path == "/v2/groups/G/messages", 1).await;
+    assert!(!sent.is_empty(), "no tick went out: the webhook account was not known to the jobs");
+    assert_eq!(sent[0].body["content"], "tick");
+    running.stop().await.unwrap();
+}

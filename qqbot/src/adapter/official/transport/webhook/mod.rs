@@ -71,6 +71,9 @@ impl Webhook {
             }
         };
         let bot = (self.make_bot)(&self_id);
+        // No connection announces a webhook account: it is there once its URL serves, so jobs can send before
+        // the first event arrives.
+        self.sink.add_account(bot.clone());
         let delivery = Delivery::spawn(self.sink.clone(), DELIVERY_QUEUE);
         let state = Arc::new(WebhookState {
             key: WebhookKey::from_secret(&self.config.secret),
