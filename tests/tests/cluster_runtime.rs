@@ -173,3 +173,187 @@ async fn a_plugin_switched_off_in_one_instance_is_off_in_the_other() {
     a.running.stop().await.expect("stop a");
     b.running.stop().await.expect("stop b");
 }
+
+/// A `redis-server` of the test's own on a free port, killed on drop.
+struct OwnRedis {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    fn start(port: Option<u16>) -> OwnRedis {
+        let port = port.unwrap_or_else(|| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .expect("a free port")
+        });
+        let mut r = OwnRedis { port, child: None };
+        r.spawn();
+        r
+    }
+
+    fn spawn(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on PATH (CI installs it)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("redis-server did not start on port {}", self.port);
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn instance_on(fake: &FakeOfficial, url: &str, prefix: &str, id: &str, extra: &str) -> Instance {
+    let toml = format!(
+        "[cluster]\nredis = \"{url}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\ntimeout = \"1s\"\n{extra}"
+    );
+    let config = Config::from_toml(&toml).expect("cluster config");
+    let echoes = Arc::new(AtomicUsize::new(0));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}/qqbot/webhook", listener.local_addr().expect("addr"));
+    let adapter = OfficialAdapter::new(fake.config()).expect("adapter").webhook_listener(listener);
+    let running = spawn_app(app(config, echoes.clone()), adapter).expect("app");
+    Instance { running, sender: fake.webhook_sender(url), echoes }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs redis-server on PATH"]
+async fn redis_lost_and_back_loses_no_event_and_resumes_by_itself() {
+    let mut redis = OwnRedis::start(None);
+    let fake = FakeOfficial::start().await.expect("fake");
+    let prefix = unique_prefix("outage");
+    let a = instance_on(&fake, &redis.url(), &prefix, "a", "").await;
+    let b = instance_on(&fake, &redis.url(), &prefix, "b", "").await;
+    let mut expected = 0;
+    for n in 0..10 {
+        let frame = group_frame(&fake, "U1", &format!("/echo before {n}"));
+        deliver(&a, &frame).await;
+        deliver(&b, &frame).await;
+        expected += 1;
+    }
+    wait_replies(&fake, expected).await;
+    assert_eq!(replies(&fake).len(), expected, "exactly once while Redis is up");
+
+    redis.kill();
+    // Down: every delivery is handled (at least once: both instances may answer the same event).
+    let mut outage = 0;
+    for n in 0..10 {
+        let frame = group_frame(&fake, "U1", &format!("/echo during {n}"));
+        deliver(&a, &frame).await;
+        deliver(&b, &frame).await;
+        outage += 1;
+    }
+    fake.wait_until(|v| {
+        let texts: Vec<&str> = v
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v2/groups/G1/messages")
+            .filter_map(|r| r.body["content"].as_str())
+            .collect();
+        (0..outage).all(|n| texts.iter().any(|t| *t == format!("during {n}")))
+    })
+    .await;
+    let during: Vec<String> = replies(&fake).into_iter().filter(|t| t.starts_with("during")).collect();
+    for n in 0..outage {
+        assert!(during.contains(&format!("during {n}")), "event {n} of the outage was not answered: {during:?}");
+    }
+
+    redis.spawn();
+    // Back by itself (the retry policy's first waits are short): exactly once again, without any restart.
+    let mut resumed = false;
+    for n in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let before = replies(&fake).len();
+        let frame = group_frame(&fake, "U1", &format!("/echo after {n}"));
+        deliver(&a, &frame).await;
+        deliver(&b, &frame).await;
+        fake.wait_requests(|r| r.path == "/v2/groups/G1/messages", before + 1).await;
+        a.running.idle().await;
+        b.running.idle().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if replies(&fake).len() == before + 1 {
+            resumed = true;
+            break;
+        }
+    }
+    assert!(resumed, "the cluster did not resume de-duplication after Redis came back");
+    a.running.stop().await.expect("stop a");
+    b.running.stop().await.expect("stop b");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs redis-server on PATH"]
+async fn an_unreachable_redis_stops_the_start_unless_not_required() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+    let url = format!("redis://127.0.0.1:{port}/");
+    let fake = FakeOfficial::start().await.expect("fake");
+    let prefix = unique_prefix("unreachable");
+    let required = instance_on(&fake, &url, &prefix, "a", "[session]\nbackend = \"memory\"\n").await;
+    let err = required.running.join().await.expect_err("a required cluster without Redis must not start");
+    let text = err.to_string();
+    assert!(text.contains("[cluster]") && text.contains("required = false"), "{text}");
+
+    let optional = instance_on(&fake, &url, &prefix, "b", "required = false\n[session]\nbackend = \"memory\"\n").await;
+    deliver(&optional, &group_frame(&fake, "U1", "/echo 还活着")).await;
+    assert_eq!(wait_replies(&fake, 1).await, ["还活着"]);
+    assert!(!optional.running.is_finished());
+    optional.running.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs QQBOT_TEST_REDIS_URL (a running redis-server)"]
+async fn each_firing_of_a_job_runs_in_one_instance() {
+    let prefix = unique_prefix("job");
+    let fired: Arc<std::sync::Mutex<Vec<(String, u64)>>> = Arc::default();
+    let fake = FakeOfficial::start().await.expect("fake");
+    let mut running = Vec::new();
+    for id in ["a", "b", "c"] {
+        let toml = format!("[cluster]\nredis = \"{}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\n", redis_url());
+        let fired = fired.clone();
+        let job = qqbot::job::Job::every("tick", Duration::from_millis(500)).handler(move |ctx: qqbot::job::JobCtx| {
+            let fired = fired.clone();
+            async move {
+                fired.lock().expect("lock").push((id.to_owned(), ctx.fired_at_ms()));
+            }
+        });
+        let app = App::empty().with_config(Config::from_toml(&toml).expect("config")).expect("app").job(job);
+        let adapter = OfficialAdapter::new(fake.config()).expect("adapter");
+        running.push(spawn_app(app, adapter).expect("spawn"));
+    }
+    tokio::time::sleep(Duration::from_millis(3_200)).await;
+    for r in running {
+        r.stop().await.expect("stop");
+    }
+    let fired = fired.lock().expect("lock").clone();
+    let mut times: Vec<u64> = fired.iter().map(|(_, t)| *t).collect();
+    times.sort_unstable();
+    let before = times.len();
+    times.dedup();
+    assert_eq!(before, times.len(), "a firing ran in more than one instance: {fired:?}");
+    assert!(times.len() >= 5, "expected about 6 firings in 3.2 s at 500 ms, got {fired:?}");
+    assert!(times.windows(2).all(|w| w[1] - w[0] == 500), "one firing per period, none skipped: {times:?}");
+}
