@@ -332,6 +332,18 @@ impl App {
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let mut states = self.states;
         let sessions = crate::session::install(&mut states, &self.config, &shutdown_rx)?;
+        #[cfg(feature = "redis")]
+        let cluster = match crate::cluster::ClusterConfig::from_config(&self.config)? {
+            Some(c) => Some(Arc::new(crate::cluster::Cluster::new(c)?)),
+            None => None,
+        };
+        #[cfg(not(feature = "redis"))]
+        if self.config.has_section("cluster") {
+            return Err(Error::config(
+                "[cluster]",
+                "cluster mode needs qqbot's `redis` feature; enable it in Cargo.toml",
+            ));
+        }
         for (type_id, value) in plugins.configs {
             states.insert(type_id, value);
         }
@@ -378,6 +390,15 @@ impl App {
         let outbound = Arc::new(crate::api::Outbound::from_config(&self.config)?);
         let job_outbound = outbound.clone();
         let switches = Arc::new(switches);
+        #[cfg(feature = "redis")]
+        if let Some(cluster) = &cluster {
+            let (sw, c) = (switches.clone(), cluster.clone());
+            cluster.on_switches_changed(Arc::new(move || sw.invalidate()));
+            switches.set_announcer(Arc::new(move || {
+                let c = c.clone();
+                Box::pin(async move { c.publish_switches_changed().await })
+            }));
+        }
         let job_switches = switches.clone();
         let job_env = Arc::new(JobEnv {
             accounts: accounts.clone(),
@@ -398,6 +419,8 @@ impl App {
                     }
                 })
             })),
+            #[cfg(feature = "redis")]
+            cluster: cluster.clone(),
         });
         // Read the stored switches now, so that the first event (or a job) finds them cached; the dispatcher
         // still waits for this load before its first check.
@@ -429,13 +452,32 @@ impl App {
             switches: switches.clone(),
             plugins: plugins.metas,
             hooks: self.hooks,
+            #[cfg(feature = "redis")]
+            cluster: cluster.clone(),
         });
         let dispatcher = Dispatcher::new(commands, handlers, state, self.config.bot.max_in_flight).map_err(|e| {
             Error::config("commands", format!("the words that match anywhere do not build an index: {e}"))
         })?;
         let config = Arc::new(self.config);
-        let scheduler = Scheduler { jobs, env: job_env, shutdown: shutdown_rx.clone() };
-        let sink = EventSink::new(Arc::new(dispatcher), shutdown_rx, config.clone());
+        let dispatcher = Arc::new(dispatcher);
+        // A message another instance hands over resumes a handler waiting here (or is dispatched here).
+        #[cfg(feature = "redis")]
+        if let Some(cluster) = &cluster {
+            let weak = Arc::downgrade(&dispatcher);
+            cluster.on_handoff(Arc::new(move |waiter, event| {
+                if let Some(dispatcher) = weak.upgrade() {
+                    tokio::spawn(async move { dispatcher.receive_handoff(waiter, event).await });
+                }
+            }));
+        }
+        let scheduler = Scheduler {
+            jobs,
+            env: job_env,
+            shutdown: shutdown_rx.clone(),
+            #[cfg(feature = "redis")]
+            cluster,
+        };
+        let sink = EventSink::new(dispatcher, shutdown_rx, config.clone());
         Ok(Built { sink, shutdown: shutdown_tx, adapters: self.adapters, config, sessions, scheduler })
     }
 
@@ -445,6 +487,7 @@ impl App {
         crate::logging::init();
         let Built { sink, shutdown, mut adapters, config, sessions, scheduler } = self.build()?;
         sessions.check_store().await?;
+        scheduler.start_cluster().await?;
         scheduler.start();
         if adapters.is_empty() {
             let console: ConsoleConfig = config.section("console")?.unwrap_or_default();
@@ -500,14 +543,26 @@ pub(crate) struct Built {
     pub(crate) scheduler: Scheduler,
 }
 
-/// The app's jobs, ready to start.
+/// The app's jobs, ready to start, and the cluster membership they (and the dispatcher) rely on.
 pub(crate) struct Scheduler {
     jobs: Vec<Job>,
     env: Arc<JobEnv>,
     shutdown: watch::Receiver<bool>,
+    #[cfg(feature = "redis")]
+    cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 impl Scheduler {
+    /// Joins the cluster (when `[cluster]` is set): connects to Redis and listens on the bus. Fails when Redis
+    /// cannot be reached and the cluster requires it.
+    pub(crate) async fn start_cluster(&self) -> Result<()> {
+        #[cfg(feature = "redis")]
+        if let Some(cluster) = &self.cluster {
+            cluster.start(self.shutdown.clone()).await?;
+        }
+        Ok(())
+    }
+
     /// Starts the jobs (nothing when there are none); they stop at shutdown.
     pub(crate) fn start(self) {
         if !self.jobs.is_empty() {

@@ -37,6 +37,8 @@
 pub mod adapter;
 pub mod api;
 mod app;
+#[cfg(feature = "redis")]
+pub mod cluster;
 pub mod command;
 pub mod config;
 mod error;

@@ -60,6 +60,12 @@ impl std::fmt::Debug for EventSink {
 }
 
 impl EventSink {
+    /// This process's cluster membership (`[cluster]`), for adapters that share state through it (`msg_seq`).
+    #[cfg(feature = "redis")]
+    pub(crate) fn cluster(&self) -> Option<Arc<crate::cluster::Cluster>> {
+        self.dispatcher.app.cluster.clone()
+    }
+
     pub(crate) fn new(dispatcher: Arc<Dispatcher>, shutdown: watch::Receiver<bool>, config: Arc<Config>) -> Self {
         EventSink { dispatcher, shutdown, config }
     }

@@ -48,6 +48,12 @@ impl Accounts {
         }
     }
 
+    /// The connected account `self_id` of `platform`, if any.
+    pub fn get(&self, platform: Platform, self_id: &str) -> Option<Arc<dyn Bot>> {
+        let bots = self.bots.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        bots.by_platform.get(&platform).and_then(|accounts| accounts.get(self_id)).map(|(_, bot)| bot.clone())
+    }
+
     /// The connected accounts, in the order they connected.
     pub fn list(&self) -> Vec<Arc<dyn Bot>> {
         let bots = self.bots.read().unwrap_or_else(std::sync::PoisonError::into_inner);

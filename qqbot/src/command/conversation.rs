@@ -47,6 +47,9 @@ struct Waiter {
     id: u64,
     filter: Option<Filter>,
     tx: oneshot::Sender<Handoff>,
+    /// Its registration in the cluster (wait key, entry), so a message it refuses can put it back.
+    #[cfg(feature = "redis")]
+    remote: Option<(String, String)>,
 }
 
 /// A message handed over to a waiting handler, with the signal that ends the handling of that message.
@@ -63,6 +66,18 @@ pub(crate) enum Offer {
     Taken(oneshot::Receiver<()>),
     /// Nobody took it: dispatch it as usual.
     Declined(Event),
+}
+
+/// What became of a message handed to one waiter by number (a cluster handed it over, or this instance's own
+/// registration in the cluster matched it).
+#[allow(clippy::large_enum_variant)]
+#[cfg(feature = "redis")]
+pub(crate) enum Handed {
+    /// The waiter took it; resolves when that handler settles again.
+    Taken(oneshot::Receiver<()>),
+    /// The waiter is gone or its filter refused the message: dispatch it as usual. `rewait` is the waiter's
+    /// cluster registration to put back when it still waits.
+    Refused { event: Event, rewait: Option<(String, String)> },
 }
 
 /// The handlers waiting for messages, by conversation. One per app.
@@ -138,10 +153,59 @@ impl Waiters {
         Offer::Declined(Event::Message(m))
     }
 
+    /// Gives a message to waiter number `id` of this instance, whichever conversation it waits in.
+    #[cfg(feature = "redis")]
+    pub(crate) fn deliver_to(&self, id: u64, event: Event) -> Handed {
+        let m = match event {
+            Event::Message(m) => m,
+            other => return Handed::Refused { event: other, rewait: None },
+        };
+        let mut map = self.lock();
+        let found = map.iter_mut().find_map(|(key, q)| q.iter().position(|w| w.id == id).map(|i| (key.clone(), i)));
+        let Some((key, i)) = found else {
+            return Handed::Refused { event: Event::Message(m), rewait: None };
+        };
+        let Some(queue) = map.get_mut(&key) else {
+            return Handed::Refused { event: Event::Message(m), rewait: None };
+        };
+        let accepted =
+            queue.get(i).is_some_and(|w| !w.tx.is_closed() && w.filter.as_ref().is_none_or(|f| run_filter(f, &m)));
+        if !accepted {
+            let rewait = queue.get(i).filter(|w| !w.tx.is_closed()).and_then(|w| w.remote.clone());
+            return Handed::Refused { event: Event::Message(m), rewait };
+        }
+        let Some(w) = queue.remove(i) else {
+            return Handed::Refused { event: Event::Message(m), rewait: None };
+        };
+        self.count.fetch_sub(1, Ordering::SeqCst);
+        if queue.is_empty() {
+            map.remove(&key);
+        }
+        let (resumed_tx, resumed_rx) = oneshot::channel();
+        match w.tx.send(Handoff { event: m, resumed: resumed_tx }) {
+            Ok(()) => Handed::Taken(resumed_rx),
+            Err(back) => Handed::Refused { event: Event::Message(back.event), rewait: None },
+        }
+    }
+
+    /// Notes a waiter's registration in the cluster.
+    #[cfg(feature = "redis")]
+    fn set_remote(&self, key: &ConvKey, id: u64, remote: (String, String)) {
+        if let Some(w) = self.lock().get_mut(key).and_then(|q| q.iter_mut().find(|w| w.id == id)) {
+            w.remote = Some(remote);
+        }
+    }
+
     fn register(&self, key: ConvKey, filter: Option<Filter>) -> (oneshot::Receiver<Handoff>, WaiterGuard<'_>) {
         let (tx, rx) = oneshot::channel();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.lock().entry(key.clone()).or_default().push_back(Waiter { id, filter, tx });
+        self.lock().entry(key.clone()).or_default().push_back(Waiter {
+            id,
+            filter,
+            tx,
+            #[cfg(feature = "redis")]
+            remote: None,
+        });
         self.count.fetch_add(1, Ordering::SeqCst);
         (rx, WaiterGuard { waiters: self, key, id })
     }
@@ -247,24 +311,47 @@ impl Ctx {
             .message_event()
             .ok_or(Error::Missing { what: "message to wait after (wait_reply needs a message event)" })?;
         let waiters = &self.shared.app.waiters;
-        let (mut rx, guard) = waiters.register(ConvKey::of(m, same_user), filter);
+        let key = ConvKey::of(m, same_user);
+        let (mut rx, guard) = waiters.register(key.clone(), filter);
+        // In a cluster the wait is registered in Redis too, so the answer finds it on whichever instance it lands.
+        #[cfg(feature = "redis")]
+        let remote = match &self.shared.app.cluster {
+            Some(cluster) => {
+                let remote = cluster.register_wait(m, same_user, guard.id, timeout).await;
+                if let Some(r) = &remote {
+                    waiters.set_remote(&key, guard.id, r.clone());
+                }
+                remote.map(|r| (cluster.clone(), r))
+            }
+            None => None,
+        };
+        #[cfg(not(feature = "redis"))]
+        let _ = &key;
         // Registered first, then announced: the next message cannot slip past the waiter.
         self.shared.conversation.release();
         self.mark_waiting();
-        let failure = tokio::select! {
+        let outcome = tokio::select! {
             biased;
             delivered = &mut rx => match delivered {
-                Ok(d) => return Ok(self.resume(d)),
-                Err(_) => Error::ShuttingDown,
+                Ok(d) => Ok(d),
+                Err(_) => Err(Error::ShuttingDown),
             },
-            _ = tokio::time::sleep(timeout) => Error::PromptTimeout(timeout),
-            _ = self.shutdown_signal() => Error::ShuttingDown,
+            _ = tokio::time::sleep(timeout) => Err(Error::PromptTimeout(timeout)),
+            _ = self.shutdown_signal() => Err(Error::ShuttingDown),
         };
         // Unregister under the lock, then look once more: a message delivered in the same instant is kept.
         drop(guard);
-        match rx.try_recv() {
+        // The cluster registration goes too (a no-op when the cluster itself handed the message over).
+        #[cfg(feature = "redis")]
+        if let Some((cluster, (key, entry))) = remote {
+            cluster.unregister_wait(key, entry).await;
+        }
+        match outcome {
             Ok(d) => Ok(self.resume(d)),
-            Err(_) => Err(failure),
+            Err(failure) => match rx.try_recv() {
+                Ok(d) => Ok(self.resume(d)),
+                Err(_) => Err(failure),
+            },
         }
     }
 

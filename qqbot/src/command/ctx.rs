@@ -43,6 +43,9 @@ pub(crate) struct AppState {
     pub(crate) outbound: Arc<crate::api::Outbound>,
     /// Hooks around every outbound API call; the adapters take them from their `EventSink`.
     pub(crate) api_hooks: Arc<crate::api::ApiHooks>,
+    /// This process's membership in a cluster (`[cluster]`), if any.
+    #[cfg(feature = "redis")]
+    pub(crate) cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 /// Fired when the handling of one event has settled: its chain finished, or a handler began waiting for the
@@ -277,6 +280,12 @@ impl Ctx {
     /// them.
     pub fn switches(&self) -> &Arc<crate::plugin::Switches> {
         &self.shared.app.switches
+    }
+
+    /// This process's membership in a cluster (`[cluster]` in `qqbot.toml`); `None` for a single process.
+    #[cfg(feature = "redis")]
+    pub fn cluster(&self) -> Option<&Arc<crate::cluster::Cluster>> {
+        self.shared.app.cluster.as_ref()
     }
 
     /// Whether the bot is shutting down.

@@ -190,6 +190,83 @@ impl Dispatcher {
             tracing::trace!(?group, ?user, "ignored: on the deny list");
             return;
         }
+        #[cfg(feature = "redis")]
+        let event = match &self.app.cluster {
+            None => event,
+            Some(cluster) => match self.admit(cluster, event).await {
+                Some(event) => event,
+                None => return,
+            },
+        };
+        self.handle_admitted(bot, event, settle).await
+    }
+
+    /// Admits an event in a cluster: `None` when it is a duplicate or went to a waiting handler (here or in
+    /// another instance), else the event to dispatch as usual.
+    #[cfg(feature = "redis")]
+    async fn admit(&self, cluster: &Arc<crate::cluster::Cluster>, event: Event) -> Option<Event> {
+        use crate::cluster::Admission;
+        match cluster.admit(&event).await {
+            Admission::Duplicate => {
+                tracing::debug!("dropped: another delivery of an event an instance of the cluster already took");
+                None
+            }
+            Admission::Fresh => Some(event),
+            Admission::Waiter { instance, waiter } if instance == cluster.instance_id() => {
+                self.give_to_waiter(cluster, waiter, event).await
+            }
+            Admission::Waiter { instance, waiter } => {
+                if let Event::Message(m) = &event
+                    && cluster.hand_over(&instance, waiter, m).await
+                {
+                    tracing::debug!(%instance, "handed a message to the handler waiting for it in another instance");
+                    return None;
+                }
+                Some(event)
+            }
+        }
+    }
+
+    /// Gives a message to waiter number `waiter` of this instance; `Some` when it did not take it.
+    #[cfg(feature = "redis")]
+    async fn give_to_waiter(&self, cluster: &Arc<crate::cluster::Cluster>, waiter: u64, event: Event) -> Option<Event> {
+        use super::conversation::Handed;
+        match self.app.waiters.deliver_to(waiter, event) {
+            Handed::Taken(resumed) => {
+                let _ = resumed.await;
+                None
+            }
+            Handed::Refused { event, rewait } => {
+                if let Some((key, entry)) = rewait {
+                    cluster.rewait(key, entry).await;
+                }
+                Some(event)
+            }
+        }
+    }
+
+    /// A message another instance of the cluster handed over for waiter number `waiter` here: given to it, or
+    /// dispatched here when it no longer waits or refuses it.
+    #[cfg(feature = "redis")]
+    pub(crate) async fn receive_handoff(&self, waiter: u64, m: crate::event::MessageEvent) {
+        let Some(cluster) = self.app.cluster.clone() else { return };
+        let Some(bot) = self.app.accounts.get(m.platform, &m.self_id) else {
+            tracing::warn!(
+                account = %m.self_id,
+                "a message was handed over for a handler here, but account {} is not connected to this instance; \
+                 dropping it",
+                m.self_id
+            );
+            return;
+        };
+        let event = Event::Message(m);
+        let bot = self.app.outbound.wrap(bot, Some(&event));
+        if let Some(event) = self.give_to_waiter(&cluster, waiter, event).await {
+            self.handle_admitted(bot, event, None).await;
+        }
+    }
+
+    async fn handle_admitted(&self, bot: Arc<dyn Bot>, event: Event, settle: Option<Arc<Settle>>) {
         let event = if self.app.hooks.pre_process.is_empty() {
             event
         } else {

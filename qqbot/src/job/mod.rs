@@ -275,6 +275,9 @@ pub(crate) struct JobEnv {
     pub(crate) outbound: Outbound,
     /// The plugin switches jobs of a plugin respect; `None`: every job may send everywhere.
     pub(crate) target_filter: Option<TargetFilter>,
+    /// In a cluster, each firing runs in the one instance that takes its lease.
+    #[cfg(feature = "redis")]
+    pub(crate) cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 /// Parses `[bot] timezone`.
@@ -287,6 +290,11 @@ pub(crate) fn timezone(name: &str) -> Result<chrono_tz::Tz> {
     })
 }
 
+/// How long the lease of one firing is kept: long enough for every instance's timer to have passed that firing,
+/// whatever their clocks' skew and scheduling delays.
+#[cfg(feature = "redis")]
+const LEASE_HOLD: Duration = Duration::from_secs(120);
+
 /// Starts one task per job; they end at shutdown.
 pub(crate) fn start(jobs: Vec<Job>, env: Arc<JobEnv>, shutdown: watch::Receiver<bool>) {
     for job in jobs {
@@ -294,6 +302,11 @@ pub(crate) fn start(jobs: Vec<Job>, env: Arc<JobEnv>, shutdown: watch::Receiver<
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
             let running = Arc::new(AtomicBool::new(false));
+            // In a cluster every instance must agree on the firing times, so `every` counts from the Unix epoch
+            // rather than from each process's start.
+            #[cfg(feature = "redis")]
+            let start_ms = if env.cluster.is_some() { 0 } else { env.clock.now_ms() };
+            #[cfg(not(feature = "redis"))]
             let start_ms = env.clock.now_ms();
             let mut after = start_ms;
             let name: Arc<str> = Arc::from(job.name.as_str());
@@ -321,6 +334,13 @@ pub(crate) fn start(jobs: Vec<Job>, env: Arc<JobEnv>, shutdown: watch::Receiver<
                     _ = shutdown.wait_for(|stop| *stop) => return,
                 }
                 after = due;
+                #[cfg(feature = "redis")]
+                if let Some(cluster) = &env.cluster
+                    && !cluster.lease_job(&name, due, LEASE_HOLD).await
+                {
+                    tracing::debug!(job = %name, "another instance of the cluster runs this firing");
+                    continue;
+                }
                 if running.swap(true, Ordering::AcqRel) {
                     tracing::warn!(job = %name, "skipped a firing: the previous run is still going");
                     continue;
@@ -384,6 +404,8 @@ mod tests {
             states: HashMap::new(),
             outbound: Arc::new(|bot| bot),
             target_filter: Some(filter),
+            #[cfg(feature = "redis")]
+            cluster: None,
         });
         let ctx = |plugin: Option<&str>| JobCtx {
             name: "j".into(),

@@ -3,13 +3,15 @@
 //! The switches live in one store record (`qqbot.plugins`, global scope) whose fields are `global`,
 //! `group:<id>` and `user:<id>`, each a map plugin → on/off. They are read once, on the first event, into a
 //! cache that every check reads without a store round trip; each change is written through with an atomic
-//! field update, so two admins switching at once lose nothing.
+//! field update, so two admins switching at once lose nothing. In a cluster, a change is announced to the other
+//! instances, which read the record again before their next check.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
+use futures_util::future::BoxFuture;
 use serde::Deserialize;
-use tokio::sync::OnceCell;
 
 use crate::session::{SessionId, SessionManager};
 
@@ -120,9 +122,18 @@ pub struct Switches {
     deny_users: HashSet<String>,
     deny_groups: HashSet<String>,
     store: Option<SessionManager>,
-    loaded: OnceCell<()>,
+    /// The generation of the stored switches the cache holds, and the one it should hold: they differ before
+    /// the first read and after another instance announced a change.
+    loaded: AtomicU64,
+    wanted: AtomicU64,
+    reading: tokio::sync::Mutex<()>,
     cache: RwLock<SwitchMap>,
+    /// Tells the other instances of a cluster that a switch changed.
+    announce: OnceLock<Announcer>,
 }
+
+/// Announces a switch change to the rest of a cluster.
+pub(crate) type Announcer = Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>;
 
 impl std::fmt::Debug for Switches {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -144,9 +155,24 @@ impl Switches {
             deny_users: deny_users.into_iter().collect(),
             deny_groups: deny_groups.into_iter().collect(),
             store,
-            loaded: OnceCell::new(),
+            loaded: AtomicU64::new(u64::MAX),
+            wanted: AtomicU64::new(0),
+            reading: tokio::sync::Mutex::new(()),
             cache: RwLock::new(SwitchMap::default()),
+            announce: OnceLock::new(),
         }
+    }
+
+    /// Makes the next [`Switches::load`] read the store again (another instance changed a switch).
+    #[cfg(feature = "redis")]
+    pub(crate) fn invalidate(&self) {
+        self.wanted.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Sets what announces a change to the other instances of a cluster.
+    #[cfg(feature = "redis")]
+    pub(crate) fn set_announcer(&self, announce: Announcer) {
+        let _ = self.announce.set(announce);
     }
 
     /// The plugins the app knows (every plugin named by a command, an event handler or `plugin!`).
@@ -159,35 +185,44 @@ impl Switches {
         user.is_some_and(|u| self.deny_users.contains(u)) || group.is_some_and(|g| self.deny_groups.contains(g))
     }
 
-    /// Reads the stored switches into the cache, once; later calls return at once. The dispatcher calls it
-    /// before the first check; other code calls it before [`Switches::is_enabled`].
+    /// Reads the stored switches into the cache, once (and again after another instance of a cluster changed
+    /// them); otherwise it returns at once. The dispatcher calls it before each check; other code calls it before
+    /// [`Switches::is_enabled`].
     pub async fn load(&self) {
-        self.loaded
-            .get_or_init(|| async {
-                let Some(store) = &self.store else { return };
-                // Nothing stored yet (no database file): nothing to read, and no file is created just to look.
-                if store.store().is_empty_hint() {
-                    return;
+        if self.loaded.load(Ordering::Acquire) == self.wanted.load(Ordering::Acquire) {
+            return;
+        }
+        let _reading = self.reading.lock().await;
+        let wanted = self.wanted.load(Ordering::Acquire);
+        if self.loaded.load(Ordering::Acquire) == wanted {
+            return;
+        }
+        self.read_store().await;
+        self.loaded.store(wanted, Ordering::Release);
+    }
+
+    async fn read_store(&self) {
+        let Some(store) = &self.store else { return };
+        // Nothing stored yet (no database file): nothing to read, and no file is created just to look.
+        if store.store().is_empty_hint() {
+            return;
+        }
+        match store.store().load(&SessionId::global(SWITCHES_KEY)).await {
+            Ok(record) => {
+                let mut map = SwitchMap::default();
+                for (field, value) in record.as_ref().map(|r| r.data()).into_iter().flatten() {
+                    let (Some(scope), Ok(switches)) =
+                        (SwitchScope::parse(field), serde_json::from_value(value.clone()))
+                    else {
+                        tracing::warn!(field, "ignoring an unreadable plugin switch record field");
+                        continue;
+                    };
+                    *map.scope_mut(scope) = switches;
                 }
-                match store.store().load(&SessionId::global(SWITCHES_KEY)).await {
-                    Ok(Some(record)) => {
-                        let mut map = SwitchMap::default();
-                        for (field, value) in record.data() {
-                            let (Some(scope), Ok(switches)) =
-                                (SwitchScope::parse(field), serde_json::from_value(value.clone()))
-                            else {
-                                tracing::warn!(field, "ignoring an unreadable plugin switch record field");
-                                continue;
-                            };
-                            *map.scope_mut(scope) = switches;
-                        }
-                        *self.cache.write().unwrap_or_else(|p| p.into_inner()) = map;
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::error!("could not read the plugin switches; using the defaults: {e}"),
-                }
-            })
-            .await;
+                *self.cache.write().unwrap_or_else(|p| p.into_inner()) = map;
+            }
+            Err(e) => tracing::error!("could not read the plugin switches; keeping the ones known: {e}"),
+        }
     }
 
     /// Whether `plugin` may run for `user` in `group` (`None` for private chats or targets without a user).
@@ -245,6 +280,9 @@ impl Switches {
                 .await?;
         }
         self.cache.write().unwrap_or_else(|p| p.into_inner()).scope_mut(scope).insert(plugin.to_owned(), on);
+        if let Some(announce) = self.announce.get() {
+            announce().await;
+        }
         Ok(())
     }
 }

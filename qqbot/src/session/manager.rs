@@ -187,6 +187,23 @@ impl SessionManager {
     /// there is none).
     pub fn from_config(config: &Config) -> Result<Self> {
         let section: SessionConfig = config.section("session")?.unwrap_or_default();
+        // In a cluster, sessions (and the switches and limits kept with them) are shared through the cluster's
+        // Redis unless `[session]` chooses a store itself.
+        #[cfg(feature = "redis")]
+        {
+            let chosen = config.section::<toml::Table>("session")?.is_some_and(|t| t.contains_key("backend"));
+            if !chosen && let Some(cluster) = crate::cluster::ClusterConfig::from_config(config)? {
+                let url = cluster.redis.as_deref().unwrap_or_default();
+                let store =
+                    RedisStore::new(url, &cluster.prefix).map_err(|e| Error::config("[cluster]", e.to_string()))?;
+                return Ok(SessionManagerBuilder {
+                    store: Box::new(store),
+                    clock: Arc::new(SystemClock),
+                    gc_interval: Duration::from_millis(section.gc_interval_ms.max(1)),
+                }
+                .build());
+            }
+        }
         let store: Box<dyn SessionStore> = match section.backend {
             SessionBackend::Memory => Box::new(MemoryStore::new()),
             #[cfg(feature = "sqlite")]

@@ -96,6 +96,12 @@ impl OfficialApi {
         OfficialApi { inner: Arc::new(ApiInner { rest, seq: ReplySeq::default() }) }
     }
 
+    /// Numbers reply chains together with the other instances of a cluster.
+    #[cfg(feature = "redis")]
+    pub(crate) fn share_seq(&self, cluster: Arc<crate::cluster::Cluster>) {
+        self.inner.seq.share(cluster);
+    }
+
     /// The bot's AppID.
     pub fn appid(&self) -> &str {
         self.inner.rest.credentials().appid()
@@ -187,10 +193,13 @@ impl OfficialApi {
         render: impl Fn(Option<u32>) -> Value,
     ) -> Result<SentMessage> {
         let (path, label) = message_path(target);
-        let seq = chain.as_deref().filter(|_| !has_seq).map(|c| self.inner.seq.next(c));
+        let seq = match chain.as_deref().filter(|_| !has_seq) {
+            Some(c) => Some(self.inner.seq.next(c).await),
+            None => None,
+        };
         match self.send_json(Method::POST, &path, label, render(seq)).await {
             Err(e) if is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) && chain.is_some() => {
-                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16);
+                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16).await;
                 tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
                 decode(label, self.send_json(Method::POST, &path, label, render(Some(seq))).await?)
             }

@@ -150,6 +150,10 @@ impl Adapter for OfficialAdapter {
                 (None, None) => Arc::new(InlineChainBuilder),
             };
             let api = self.api_with_hooks(sink.api_hooks())?;
+            #[cfg(feature = "redis")]
+            if let Some(cluster) = sink.cluster() {
+                api.share_seq(cluster);
+            }
             let creds = api.inner.rest.credentials().clone();
             let refresher_sink = sink.clone();
             let refresher = tokio::spawn(async move { creds.refresh_loop(refresher_sink.shutdown_signal()).await });

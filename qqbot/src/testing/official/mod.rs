@@ -519,8 +519,13 @@ pub fn spawn_app(app: App, adapter: impl Adapter) -> Result<RunningApp> {
     let built = app.build()?;
     let sink = built.sink.clone();
     let adapter: Box<dyn Adapter> = Box::new(adapter);
-    built.scheduler.start();
-    let task = tokio::spawn(adapter.run(built.sink));
+    let scheduler = built.scheduler;
+    let run_sink = built.sink;
+    let task = tokio::spawn(async move {
+        scheduler.start_cluster().await?;
+        scheduler.start();
+        adapter.run(run_sink).await
+    });
     Ok(RunningApp { shutdown: built.shutdown, sink, task })
 }
 
@@ -529,9 +534,11 @@ pub fn spawn_app(app: App, adapter: impl Adapter) -> Result<RunningApp> {
 pub fn spawn_configured(app: App) -> Result<RunningApp> {
     let built = app.build()?;
     let sink = built.sink.clone();
-    built.scheduler.start();
+    let scheduler = built.scheduler;
     let runs: Vec<_> = built.adapters.into_iter().map(|adapter| adapter.run(sink.clone())).collect();
     let task = tokio::spawn(async move {
+        scheduler.start_cluster().await?;
+        scheduler.start();
         let results = futures_util::future::join_all(runs).await;
         results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
     });
