@@ -426,7 +426,9 @@ async fn an_every_two_seconds_job_fires_once_per_period_across_three_instances()
     assert!(enough, "the job fired in {} periods only: {seen:?}; logs:\n{}", seen.len(), c.logs());
     let periods: Vec<u64> = seen.keys().copied().collect();
     let whole = &periods[1..periods.len() - 1];
-    assert!(whole.windows(2).all(|w| w[1] == w[0] + 1), "a period without a firing: {periods:?}");
+    let texts: Vec<String> =
+        c.fake.reply_tally().proactive().iter().map(|r| format!("{} {}", r.path, r.body)).take(20).collect();
+    assert!(whole.windows(2).all(|w| w[1] == w[0] + 1), "a period without a firing: {periods:?}; {texts:#?}");
     for p in whole {
         assert_eq!(seen[p].len(), 1, "period {p} fired by {:?}", seen[p]);
     }

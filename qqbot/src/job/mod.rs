@@ -308,7 +308,9 @@ pub(crate) fn start(jobs: Vec<Job>, env: Arc<JobEnv>, shutdown: watch::Receiver<
             let start_ms = if env.cluster.is_some() { 0 } else { env.clock.now_ms() };
             #[cfg(not(feature = "redis"))]
             let start_ms = env.clock.now_ms();
-            let mut after = start_ms;
+            // The first firing is the next one from now, even when periods count from the epoch: firings before
+            // the process started are not owed.
+            let mut after = env.clock.now_ms();
             let name: Arc<str> = Arc::from(job.name.as_str());
             let plugin: Option<Arc<str>> = job.plugin.as_deref().map(Arc::from);
             let mut skips = env.clock.skips();
