@@ -49,6 +49,12 @@ fn app(config: Config, echoes: Arc<AtomicUsize>) -> App {
             }
         }))
         .command(BotCommand::new("weather").word("/天气").plugin("天气").handler(|_: Ctx| async { "晴" }))
+        .command(
+            BotCommand::new("sign")
+                .word("/签到")
+                .cooldown(qqbot::command::Cooldown::new(Duration::from_secs(30)).message("冷却中"))
+                .handler(|_: Ctx| async { "签到成功" }),
+        )
 }
 
 async fn instance(fake: &FakeOfficial, prefix: &str, id: &str) -> Instance {
@@ -356,4 +362,20 @@ async fn each_firing_of_a_job_runs_in_one_instance() {
     assert_eq!(before, times.len(), "a firing ran in more than one instance: {fired:?}");
     assert!(times.len() >= 5, "expected about 6 firings in 3.2 s at 500 ms, got {fired:?}");
     assert!(times.windows(2).all(|w| w[1] - w[0] == 500), "one firing per period, none skipped: {times:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs QQBOT_TEST_REDIS_URL (a running redis-server)"]
+async fn a_cooldown_set_in_one_instance_holds_in_the_other() {
+    let fake = FakeOfficial::start().await.expect("fake");
+    let prefix = unique_prefix("cooldown");
+    let (a, b) = (instance(&fake, &prefix, "a").await, instance(&fake, &prefix, "b").await);
+    deliver(&a, &group_frame(&fake, "U1", "/签到")).await;
+    assert_eq!(wait_replies(&fake, 1).await, ["签到成功"]);
+    deliver(&b, &group_frame(&fake, "U1", "/签到")).await;
+    assert_eq!(wait_replies(&fake, 2).await, ["签到成功", "冷却中"]);
+    deliver(&b, &group_frame(&fake, "U2", "/签到")).await;
+    assert_eq!(wait_replies(&fake, 3).await[2], "签到成功", "another user is not cooling down");
+    a.running.stop().await.expect("stop a");
+    b.running.stop().await.expect("stop b");
 }
