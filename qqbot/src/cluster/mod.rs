@@ -82,7 +82,7 @@ impl Cluster {
     /// A cluster member from its configuration; nothing connects before [`Cluster::start`].
     pub fn new(config: ClusterConfig) -> Result<Cluster> {
         let url = config.redis.clone().unwrap_or_default();
-        let link = Link::new(&url, config.redis_for_logs(), config.timeout)
+        let link = Link::new(&url, config.redis_for_logs(), config.timeout, config.retry())
             .map_err(|e| Error::config("[cluster] redis", e.to_string()))?;
         Ok(Cluster {
             instance: config.instance(),
