@@ -49,6 +49,12 @@ fn app(config: Config, echoes: Arc<AtomicUsize>) -> App {
             }
         }))
         .command(BotCommand::new("weather").word("/天气").plugin("天气").handler(|_: Ctx| async { "晴" }))
+        .command(
+            BotCommand::new("sign")
+                .word("/签到")
+                .cooldown(qqbot::command::Cooldown::new(Duration::from_secs(30)).message("冷却中"))
+                .handler(|_: Ctx| async { "签到成功" }),
+        )
 }
 
 async fn instance(fake: &FakeOfficial, prefix: &str, id: &str) -> Instance {
@@ -331,6 +337,10 @@ async fn each_firing_of_a_job_runs_in_one_instance() {
     let fired: Arc<std::sync::Mutex<Vec<(String, u64)>>> = Arc::default();
     let fake = FakeOfficial::start().await.expect("fake");
     let mut running = Vec::new();
+    let now_ms = || {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    };
+    let started = now_ms();
     for id in ["a", "b", "c"] {
         let toml = format!("[cluster]\nredis = \"{}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\n", redis_url());
         let fired = fired.clone();
@@ -348,12 +358,32 @@ async fn each_firing_of_a_job_runs_in_one_instance() {
     for r in running {
         r.stop().await.expect("stop");
     }
+    let ended = now_ms();
     let fired = fired.lock().expect("lock").clone();
     let mut times: Vec<u64> = fired.iter().map(|(_, t)| *t).collect();
     times.sort_unstable();
     let before = times.len();
     times.dedup();
     assert_eq!(before, times.len(), "a firing ran in more than one instance: {fired:?}");
-    assert!(times.len() >= 5, "expected about 6 firings in 3.2 s at 500 ms, got {fired:?}");
+    assert!(
+        (5..=7).contains(&times.len()) && times.iter().all(|t| (started..=ended).contains(t)),
+        "expected about 6 firings at 500 ms within the 3.2 s the instances ran ({started}..{ended}), got {fired:?}"
+    );
     assert!(times.windows(2).all(|w| w[1] - w[0] == 500), "one firing per period, none skipped: {times:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs QQBOT_TEST_REDIS_URL (a running redis-server)"]
+async fn a_cooldown_set_in_one_instance_holds_in_the_other() {
+    let fake = FakeOfficial::start().await.expect("fake");
+    let prefix = unique_prefix("cooldown");
+    let (a, b) = (instance(&fake, &prefix, "a").await, instance(&fake, &prefix, "b").await);
+    deliver(&a, &group_frame(&fake, "U1", "/签到")).await;
+    assert_eq!(wait_replies(&fake, 1).await, ["签到成功"]);
+    deliver(&b, &group_frame(&fake, "U1", "/签到")).await;
+    assert_eq!(wait_replies(&fake, 2).await, ["签到成功", "冷却中"]);
+    deliver(&b, &group_frame(&fake, "U2", "/签到")).await;
+    assert_eq!(wait_replies(&fake, 3).await[2], "签到成功", "another user is not cooling down");
+    a.running.stop().await.expect("stop a");
+    b.running.stop().await.expect("stop b");
 }

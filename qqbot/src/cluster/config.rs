@@ -8,6 +8,9 @@
 //! required = true                      # false: start even when Redis cannot be reached, and keep trying
 //! dedup_ttl = "10m"                    # how long an event id is remembered by every instance
 //! timeout = "1s"                       # longest wait for one Redis answer before the event goes on without it
+//!
+//! [cluster.retry_config]               # reconnecting after Redis was lost (tenacity-style, see qqbot::retry);
+//! wait_exponential = { multiplier = 0.2, min = 0.2, max = 5 }   # the default; it never stops trying
 //! ```
 
 use std::time::Duration;
@@ -16,6 +19,7 @@ use serde::Deserialize;
 
 use crate::config::{Config, parse_duration};
 use crate::error::{Error, Result};
+use crate::retry::{RetryPolicy, Stop, Wait};
 
 /// The `[cluster]` table: several processes of one bot sharing Redis.
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +40,8 @@ pub struct ClusterConfig {
     /// The longest wait for one Redis answer (`"1s"`); past it the event is handled without the cluster.
     #[serde(deserialize_with = "duration_text")]
     pub timeout: Duration,
+    /// How to reconnect after Redis was lost (default: exponential from 0.2 s to 5 s, never giving up).
+    pub retry_config: Option<RetryPolicy>,
 }
 
 impl Default for ClusterConfig {
@@ -47,6 +53,7 @@ impl Default for ClusterConfig {
             required: true,
             dedup_ttl: Duration::from_secs(600),
             timeout: Duration::from_secs(1),
+            retry_config: None,
         }
     }
 }
@@ -89,6 +96,18 @@ impl ClusterConfig {
             ));
         }
         Ok(Some(c))
+    }
+
+    /// The reconnection policy: `retry_config`, else exponential waits from 0.2 s to 5 s, never giving up.
+    pub fn retry(&self) -> RetryPolicy {
+        self.retry_config.clone().unwrap_or_else(|| {
+            RetryPolicy::new().stop(Stop::Never).wait(Wait::Exponential {
+                multiplier: 0.2,
+                min: 0.2,
+                max: 5.0,
+                exp_base: 2.0,
+            })
+        })
     }
 
     /// The instance id: configured, else `<host name>-<pid>`.

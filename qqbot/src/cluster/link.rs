@@ -15,7 +15,7 @@ use redis::{AsyncConnectionConfig, RedisError};
 use tokio::sync::watch;
 
 use super::ClusterError;
-use crate::retry::{RetryPolicy, Stop, Wait};
+use crate::retry::RetryPolicy;
 
 /// One Redis server, shared by every cluster operation of this process.
 pub(crate) struct Link {
@@ -47,7 +47,12 @@ fn is_connection_error(e: &RedisError) -> bool {
 }
 
 impl Link {
-    pub(crate) fn new(url: &str, url_for_logs: String, timeout: Duration) -> Result<Link, ClusterError> {
+    pub(crate) fn new(
+        url: &str,
+        url_for_logs: String,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Result<Link, ClusterError> {
         let client = redis::Client::open(url).map_err(|e| {
             ClusterError::Config(format!(
                 "[cluster] redis is not a valid URL ({e}); write it like redis://127.0.0.1:6379/0"
@@ -59,12 +64,7 @@ impl Link {
             up: AtomicBool::new(false),
             reconnecting: AtomicBool::new(false),
             timeout,
-            retry: RetryPolicy::new().stop(Stop::Never).wait(Wait::Exponential {
-                multiplier: 0.2,
-                min: 0.2,
-                max: 5.0,
-                exp_base: 2.0,
-            }),
+            retry,
             comebacks: watch::channel(0).0,
             round_trips: AtomicU64::new(0),
             url_for_logs,
@@ -158,7 +158,15 @@ impl Link {
             let mut attempt = 0u32;
             loop {
                 attempt = attempt.saturating_add(1);
-                let wait = this.retry.next_wait(attempt, started.elapsed()).unwrap_or(Duration::from_secs(5));
+                let Some(wait) = this.retry.next_wait(attempt, started.elapsed()) else {
+                    tracing::error!(
+                        target: "qqbot::cluster",
+                        "gave up reconnecting to Redis {} after {attempt} attempts ([cluster.retry_config]); this \
+                         instance goes on alone until it restarts",
+                        this.url_for_logs
+                    );
+                    return;
+                };
                 tokio::time::sleep(wait).await;
                 match this.open().await {
                     Ok(conn) => {

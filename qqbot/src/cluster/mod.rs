@@ -82,7 +82,7 @@ impl Cluster {
     /// A cluster member from its configuration; nothing connects before [`Cluster::start`].
     pub fn new(config: ClusterConfig) -> Result<Cluster> {
         let url = config.redis.clone().unwrap_or_default();
-        let link = Link::new(&url, config.redis_for_logs(), config.timeout)
+        let link = Link::new(&url, config.redis_for_logs(), config.timeout, config.retry())
             .map_err(|e| Error::config("[cluster] redis", e.to_string()))?;
         Ok(Cluster {
             instance: config.instance(),
@@ -425,4 +425,65 @@ fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Scene, Sender};
+    use crate::message::Message;
+
+    async fn member(prefix: &str, id: &str) -> Arc<Cluster> {
+        let url = std::env::var("QQBOT_TEST_REDIS_URL").expect("QQBOT_TEST_REDIS_URL (a running redis-server)");
+        let config = ClusterConfig {
+            redis: Some(url),
+            instance_id: Some(id.to_owned()),
+            prefix: prefix.to_owned(),
+            ..ClusterConfig::default()
+        };
+        let c = Arc::new(Cluster::new(config).expect("cluster"));
+        c.start(watch::channel(false).1).await.expect("Redis reachable");
+        c
+    }
+
+    fn message(id: &str, user: &str) -> MessageEvent {
+        let mut m =
+            MessageEvent::new(Platform::Official, Scene::GROUP, "app", Sender::new(user), Message::new().text("hi"));
+        m.group_id = Some("G".into());
+        m.message_id = id.to_owned();
+        m
+    }
+
+    #[tokio::test]
+    #[ignore = "needs QQBOT_TEST_REDIS_URL (a running redis-server)"]
+    async fn one_admission_per_event_and_waiters_found_anywhere() {
+        let prefix = format!("qqbot-unit-{}-{}", std::process::id(), now_ms());
+        let (a, b) = (member(&prefix, "a").await, member(&prefix, "b").await);
+        let first = Event::Message(message("M1", "U"));
+        let trips = b.round_trips();
+        assert_eq!(b.admit(&first).await, Admission::Fresh);
+        assert_eq!(b.round_trips() - trips, 1, "one round trip for an event nobody waits for");
+        assert_eq!(a.admit(&first).await, Admission::Duplicate);
+        assert!(b.owns_chain("M1") && !a.owns_chain("M1"));
+
+        let registered = a.register_wait(&message("M1", "U"), true, 7, Duration::from_secs(30)).await;
+        assert!(registered.is_some());
+        let answer = Event::Message(message("M2", "U"));
+        assert_eq!(b.admit(&answer).await, Admission::Waiter { instance: "a".into(), waiter: 7 });
+        assert_eq!(b.admit(&Event::Message(message("M3", "U"))).await, Admission::Fresh, "taken once");
+
+        // A wait past its deadline is skipped (its instance died, or it timed out without unregistering).
+        a.register_wait(&message("M1", "V"), true, 8, Duration::ZERO).await.expect("registered");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(b.admit(&Event::Message(message("M4", "V"))).await, Admission::Fresh);
+
+        // Foreign chains are numbered from the shared counter, above what a chain uses locally.
+        assert_eq!(a.next_shared_seq("M1", 1).await.expect("seq"), SHARED_BASE + 1);
+        assert_eq!(b.next_shared_seq("M1", 1).await.expect("seq"), SHARED_BASE + 2);
+        assert_eq!(a.next_shared_seq("M1", 16).await.expect("seq"), SHARED_BASE + 18);
+
+        assert!(a.lease_job("tick", 1_000, Duration::from_secs(5)).await);
+        assert!(!b.lease_job("tick", 1_000, Duration::from_secs(5)).await);
+        assert!(b.lease_job("tick", 2_000, Duration::from_secs(5)).await);
+    }
 }
