@@ -36,6 +36,7 @@ guide_pages! {
     OnebotApiNapcat => "onebot-api/napcat.md",
     Official => "official.md",
     Media => "media.md",
+    Deployment => "deployment.md",
     Performance => "performance.md",
     Architecture => "architecture.md",
     Fuzzing => "fuzzing.md",
