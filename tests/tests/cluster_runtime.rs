@@ -337,9 +337,8 @@ async fn each_firing_of_a_job_runs_in_one_instance() {
     let fired: Arc<std::sync::Mutex<Vec<(String, u64)>>> = Arc::default();
     let fake = FakeOfficial::start().await.expect("fake");
     let mut running = Vec::new();
-    let now_ms = || {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
-    };
+    let now_ms =
+        || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     let started = now_ms();
     for id in ["a", "b", "c"] {
         let toml = format!("[cluster]\nredis = \"{}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\n", redis_url());

@@ -200,7 +200,11 @@ impl Bench {
     }
 
     /// Pushes `frames` round-robin over `senders`, `concurrency` at a time; returns when each was sent.
-    async fn push(senders: &[WebhookSender], frames: Vec<(String, Value)>, concurrency: usize) -> Vec<(String, Instant)> {
+    async fn push(
+        senders: &[WebhookSender],
+        frames: Vec<(String, Value)>,
+        concurrency: usize,
+    ) -> Vec<(String, Instant)> {
         futures_util::stream::iter(frames.into_iter().enumerate().map(|(i, (id, frame))| {
             let sender = &senders[i % senders.len()];
             async move {
@@ -294,8 +298,13 @@ async fn main() -> Result<(), String> {
     tokio::spawn(async move { axum::serve(listener, app).await });
     // Give redis-server a moment to bind (the first cluster start fails loudly if it did not).
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut bench =
-        Bench { bot, api: format!("http://{addr}"), redis_url: format!("redis://127.0.0.1:{redis_port}/"), replies, next: 0 };
+    let mut bench = Bench {
+        bot,
+        api: format!("http://{addr}"),
+        redis_url: format!("redis://127.0.0.1:{redis_port}/"),
+        replies,
+        next: 0,
+    };
 
     let modes = [Mode::Plain1, Mode::Cluster1, Mode::Cluster3];
     let mut results: HashMap<&str, (Vec<f64>, Vec<f64>)> = HashMap::new();

@@ -15,13 +15,16 @@
 //!
 //! Three modes: [`FakeNapCat::forward`] (a WebSocket server the bot connects to), [`FakeNapCat::reverse`] (it
 //! connects to the bot's reverse-WebSocket server), [`FakeNapCat::http`] (an HTTP API server, plus an HTTP POST
-//! client that pushes events to the bot).
+//! client that pushes events to the bot). [`NapCatFleet`] plays several accounts at once, each on its own
+//! connection.
 
 mod answers;
+mod fleet;
 mod http;
 mod ws;
 
 pub use answers::Answer;
+pub use fleet::NapCatFleet;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
