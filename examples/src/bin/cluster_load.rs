@@ -199,19 +199,16 @@ impl Bench {
         }
     }
 
-    /// Pushes `frames` round-robin over `senders`, `concurrency` at a time; returns when each was sent.
+    /// Pushes `frames` round-robin over `senders`, `concurrency` at a time; returns when each was first sent.
     async fn push(
         senders: &[WebhookSender],
         frames: Vec<(String, Value)>,
         concurrency: usize,
     ) -> Vec<(String, Instant)> {
-        futures_util::stream::iter(frames.into_iter().enumerate().map(|(i, (id, frame))| {
-            let sender = &senders[i % senders.len()];
-            async move {
-                let sent = Instant::now();
-                let _ = sender.send(&frame, Signing::Valid).await;
-                (id, sent)
-            }
+        futures_util::stream::iter(frames.into_iter().enumerate().map(|(i, (id, frame))| async move {
+            let sent = Instant::now();
+            deliver(senders, i, &frame).await;
+            (id, sent)
         }))
         .buffer_unordered(concurrency.max(1))
         .collect()
@@ -243,7 +240,7 @@ impl Bench {
             async move {
                 tokio::time::sleep_until(start + gap * i as u32).await;
                 let sent = Instant::now();
-                let _ = senders[i % senders.len()].send(&f.1, Signing::Valid).await;
+                deliver(senders, i, &f.1).await;
                 (f.0, sent)
             }
         }))
@@ -261,6 +258,22 @@ impl Bench {
         drop(procs);
         let _ = std::fs::remove_dir_all(dir);
         Ok((throughput, p99))
+    }
+}
+
+/// Pushes event number `i` until an instance acknowledges it, starting with instance `i mod n` and moving on to the
+/// next after a refusal, as the platform does (a saturated instance answers "push again" rather than ACK).
+async fn deliver(senders: &[WebhookSender], i: usize, frame: &Value) {
+    for attempt in 0..1000 {
+        let sender = &senders[(i + attempt) % senders.len()];
+        if let Ok(a) = sender.send(frame, Signing::Valid).await
+            && a.status == 200
+            && a.body["op"] == 12
+            && a.body["d"] == 0
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 

@@ -67,7 +67,7 @@ pub struct Delivery {
     pub instance: usize,
     /// Why it was sent there.
     pub reason: Reason,
-    /// Whether the instance answered with the ACK (`{"op": 12}`) in time.
+    /// Whether the instance answered with the ACK (`{"op": 12, "d": 0}`) in time.
     pub acked: bool,
     /// How long the request took (up to the ACK deadline).
     pub elapsed: Duration,
@@ -99,7 +99,7 @@ struct DeliverState {
 ///
 /// Every request is signed with the fake's secret (through [`WebhookSender`]). An event goes first to the instance
 /// [`Spread`] picks; when that instance does not ACK within [`repush_after`](Self::repush_after) (a refused
-/// connection, an error status, a slow answer), the event is pushed to the next instance, and so on until one ACKs
+/// connection, an error status, a slow answer, a request to push again), the event is pushed to the next instance, and so on until one ACKs
 /// or every instance was tried. With [`repush_every`](Self::repush_every), every k-th event is also pushed a second
 /// time to a different instance after its first ACK — the duplicate a cluster must absorb.
 pub struct ClusterDeliverer {
@@ -227,7 +227,8 @@ impl ClusterDeliverer {
     async fn push(&self, frame: &Value, event_id: &str, instance: usize, reason: Reason) -> Delivery {
         let started = Instant::now();
         let answer = tokio::time::timeout(self.ack_deadline, self.senders[instance].send(frame, Signing::Valid)).await;
-        let acked = matches!(&answer, Ok(Ok(a)) if a.status == 200 && a.body["op"] == 12);
+        // `{"op": 12, "d": 1}` is the adapter asking for the event again (its queue is full): not an ACK.
+        let acked = matches!(&answer, Ok(Ok(a)) if a.status == 200 && a.body["op"] == 12 && a.body["d"] == 0);
         let d = Delivery { event_id: event_id.to_owned(), instance, reason, acked, elapsed: started.elapsed() };
         self.state().log.push(d.clone());
         d
