@@ -386,3 +386,52 @@ async fn a_cooldown_set_in_one_instance_holds_in_the_other() {
     a.running.stop().await.expect("stop a");
     b.running.stop().await.expect("stop b");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs QQBOT_TEST_REDIS_URL (a running redis-server)"]
+async fn gateway_shards_in_separate_apps_share_one_cluster() {
+    // Each shard connects to a gateway of its own (a fake per shard) and shares the cluster's Redis.
+    let prefix = unique_prefix("shards");
+    let mut shards = Vec::new();
+    for (i, id) in ["shard-0", "shard-1"].into_iter().enumerate() {
+        let fake = FakeOfficial::start().await.expect("fake");
+        let mut official = fake.config();
+        official.shard = [i as u32, 2];
+        let toml = format!("[cluster]\nredis = \"{}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\n", redis_url());
+        let config = Config::from_toml(&toml).expect("config");
+        let running =
+            spawn_app(app(config, Arc::default()), OfficialAdapter::new(official).expect("adapter")).expect("app");
+        assert!(fake.wait_ready(1).await, "shard {i} identified");
+        assert_eq!(fake.identifies()[0]["shard"], json!([i, 2]));
+        shards.push((fake, running));
+    }
+    // Two fakes number their events alike; the platform's ids are unique across shards, so make them so.
+    let next = AtomicUsize::new(0);
+    let push = |fake: &FakeOfficial, member: &str, text: &str| {
+        let id = format!("GROUP_AT_MESSAGE_CREATE:shards-{}", next.fetch_add(1, Ordering::SeqCst));
+        fake.dispatch_with_id("GROUP_AT_MESSAGE_CREATE", &id, fake.group_at_message("G1", member, text));
+    };
+    let (s0, s1) = (&shards[0].0, &shards[1].0);
+    push(s0, "U1", "/签到");
+    assert_eq!(wait_replies(s0, 1).await, ["签到成功"]);
+    push(s1, "U1", "/签到");
+    assert_eq!(wait_replies(s1, 1).await, ["冷却中"], "the cooldown set through shard 0 holds in shard 1");
+    push(s0, "ROOT", "/插件 关闭 天气");
+    wait_replies(s0, 2).await;
+    let mut quiet = false;
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let before = replies(s1).len();
+        push(s1, "U1", "/天气");
+        shards[1].1.idle().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if replies(s1).len() == before {
+            quiet = true;
+            break;
+        }
+    }
+    assert!(quiet, "the plugin switched off through shard 0 still answers in shard 1: {:?}", replies(s1));
+    for (_, running) in shards {
+        running.stop().await.expect("stop");
+    }
+}
