@@ -198,6 +198,9 @@ impl Cluster {
             let id = format!("inst-{i}");
             let data = c.dir.join(&id);
             std::fs::create_dir_all(&data).expect("a data folder");
+            // Debug builds on a busy CI machine can take longer than the default 1 s for one Redis answer, which
+            // would count as losing Redis in the middle of a test that is not about that.
+            std::fs::write(data.join("qqbot.toml"), "[cluster]\ntimeout = \"5s\"\n").expect("qqbot.toml written");
             let log = c.dir.join(format!("{id}.log"));
             let api = c.fake.api_base();
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_cluster_bot"));
