@@ -107,7 +107,7 @@ async fn round_robin_spreads_evenly_and_every_fifth_event_reaches_a_second_insta
 }
 
 #[tokio::test]
-async fn a_refused_or_slow_ack_moves_the_event_to_another_instance() {
+async fn a_refused_slow_or_push_again_answer_moves_the_event_to_another_instance() {
     let fake = FakeOfficial::start().await.unwrap();
     let alive = instance(&fake).await;
     // An instance that died: nothing listens on its port any more.
@@ -124,25 +124,36 @@ async fn a_refused_or_slow_ack_moves_the_event_to_another_instance() {
         }
     });
 
-    let deliverer =
-        fake.cluster_deliverer([dead_url, stuck_url, alive.url.clone()]).repush_after(Duration::from_millis(300));
-    let frames = echo_frames(&fake, 3);
+    // An instance whose queue is full: it answers, but asks for the event again (`d: 1`).
+    let busy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let busy_url = format!("http://{}/qqbot/webhook", busy.local_addr().unwrap());
+    let again = axum::Router::new().fallback(|| async { axum::Json(serde_json::json!({"op": 12, "d": 1})) });
+    let busy_task = tokio::spawn(async move { axum::serve(busy, again).await });
+
+    let deliverer = fake
+        .cluster_deliverer([busy_url.clone(), busy_url, dead_url, stuck_url, alive.url.clone()])
+        .repush_after(Duration::from_millis(300));
+    let frames = echo_frames(&fake, 5);
     let outcome = deliverer.deliver_all(&frames, 1).await;
     let path: Vec<Vec<(usize, Reason, bool)>> =
         outcome.iter().map(|e| e.deliveries.iter().map(|d| (d.instance, d.reason, d.acked)).collect()).collect();
+    let refused = |i| (i, Reason::Retry, false);
     assert_eq!(
         path,
         [
-            vec![(0, Reason::First, false), (1, Reason::Retry, false), (2, Reason::Retry, true)],
-            vec![(1, Reason::First, false), (2, Reason::Retry, true)],
-            vec![(2, Reason::First, true)],
+            vec![(0, Reason::First, false), refused(1), refused(2), refused(3), (4, Reason::Retry, true)],
+            vec![(1, Reason::First, false), refused(2), refused(3), (4, Reason::Retry, true)],
+            vec![(2, Reason::First, false), refused(3), (4, Reason::Retry, true)],
+            vec![(3, Reason::First, false), (4, Reason::Retry, true)],
+            vec![(4, Reason::First, true)],
         ]
     );
-    let slow = outcome[1].deliveries[0].elapsed;
+    let slow = outcome[3].deliveries[0].elapsed;
     assert!(slow >= Duration::from_millis(300), "the stuck instance was given its full deadline: {slow:?}");
-    wait_replies(&fake, &frames, 3).await;
+    wait_replies(&fake, &frames, 5).await;
     fake.reply_tally().exactly_once(&frames).unwrap();
     hold.abort();
+    busy_task.abort();
     alive.running.stop().await.unwrap();
 }
 
