@@ -7,7 +7,7 @@
 //! prefix = "qqbot"                     # one bot's keys in a shared Redis (or QQBOT_CLUSTER_PREFIX)
 //! required = true                      # false: start even when Redis cannot be reached, and keep trying
 //! dedup_ttl = "10m"                    # how long an event id is remembered by every instance
-//! timeout = "1s"                       # longest wait for one Redis answer before the event goes on without it
+//! timeout = "2s"                       # longest wait for one Redis answer before the event goes on without it
 //!
 //! [cluster.retry_config]               # reconnecting after Redis was lost (tenacity-style, see qqbot::retry);
 //! wait_exponential = { multiplier = 0.2, min = 0.2, max = 5 }   # the default; it never stops trying
@@ -37,7 +37,7 @@ pub struct ClusterConfig {
     /// How long an event id is remembered across instances (`"10m"`).
     #[serde(deserialize_with = "duration_text")]
     pub dedup_ttl: Duration,
-    /// The longest wait for one Redis answer (`"1s"`); past it the event is handled without the cluster.
+    /// The longest wait for one Redis answer (`"2s"` by default); past it the event is handled without the cluster.
     #[serde(deserialize_with = "duration_text")]
     pub timeout: Duration,
     /// How to reconnect after Redis was lost (default: exponential from 0.2 s to 5 s, never giving up).
@@ -52,7 +52,7 @@ impl Default for ClusterConfig {
             prefix: "qqbot".into(),
             required: true,
             dedup_ttl: Duration::from_secs(600),
-            timeout: Duration::from_secs(1),
+            timeout: Duration::from_secs(2),
             retry_config: None,
         }
     }
