@@ -11,7 +11,9 @@
 //! ```
 //!
 //! The bot is started with `QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`, `QQBOT_TOKEN_URL` and
-//! `QQBOT_WEBHOOK_LISTEN`/`QQBOT_WEBHOOK_PATH` or `QQBOT_GATEWAY_URL` pointing here (or measured by `--pid`).
+//! `QQBOT_WEBHOOK_LISTEN`/`QQBOT_WEBHOOK_PATH` or `QQBOT_GATEWAY_URL` pointing here; or it measures a bot started
+//! by hand (under a profiler) with `--pid`, `--api-port` (where the bot's `QQBOT_API_BASE` points) and
+//! `--webhook-port` (where it listens).
 //! It prints one JSON line: events/s, latency percentiles, missing and duplicate replies, the bot's CPU µs per
 //! event and RSS, and the load generator's own CPU share (to show it is not the bottleneck).
 
@@ -354,7 +356,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rate: f64 = args.num("rate", 0.0);
     let stall = Duration::from_secs(args.num("stall-secs", 10));
 
-    let rest = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    // Fixed ports (`--api-port`, `--webhook-port`) let a bot started by hand (under a profiler, `--pid`) find it.
+    let rest = tokio::net::TcpListener::bind(("127.0.0.1", args.num("api-port", 0u16))).await?;
     let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let api_base = format!("http://{}", rest.local_addr()?);
     let gateway_url = format!("ws://{}/websocket", ws.local_addr()?);
@@ -387,7 +390,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(async move { axum::serve(rest, app).await });
     tokio::spawn(gateway(ws, shared.clone()));
 
-    let webhook_port = free_port()?;
+    let webhook_port = match args.num("webhook-port", 0u16) {
+        0 => free_port()?,
+        port => port,
+    };
     let webhook_url = Arc::new(format!("http://127.0.0.1:{webhook_port}{WEBHOOK_PATH}"));
     let mut child = None;
     let pid: u32 = if let Some(pid) = args.get("pid") {
