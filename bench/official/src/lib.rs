@@ -139,3 +139,21 @@ pub fn rss_kib(pid: u32) -> (u64, u64) {
     };
     (field("VmRSS:"), field("VmHWM:"))
 }
+
+/// Fetches the access token from `token_url`, retrying for up to ten seconds while the endpoint is not up yet (a
+/// floor started before the load generator, under a profiler).
+pub async fn fetch_token(http: &reqwest::Client, token_url: &str, appid: &str, secret: &str) -> Result<String, String> {
+    let body = serde_json::json!({"appId": appid, "clientSecret": secret});
+    let mut last = String::new();
+    for _ in 0..100 {
+        match http.post(token_url).json(&body).send().await {
+            Ok(resp) => {
+                let answer: serde_json::Value = resp.json().await.map_err(|e| e.to_string())?;
+                return answer["access_token"].as_str().map(str::to_owned).ok_or_else(|| format!("no access_token: {answer}"));
+            }
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("the token endpoint did not answer: {last}"))
+}

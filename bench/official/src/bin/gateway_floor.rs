@@ -51,9 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let api_base = env_or("QQBOT_API_BASE", "http://127.0.0.1:8080");
     let token_url = env_or("QQBOT_TOKEN_URL", &format!("{api_base}/app/getAppAccessToken"));
     let http = reqwest::Client::new();
-    let answer: serde_json::Value =
-        http.post(&token_url).json(&json!({"appId": appid, "clientSecret": secret})).send().await?.json().await?;
-    let token = answer["access_token"].as_str().ok_or("no access_token")?.to_owned();
+    let token = qqbot_bench_official::fetch_token(&http, &token_url, &appid, &secret).await?;
     let authorization = format!("QQBot {token}");
     let url = match std::env::var("QQBOT_GATEWAY_URL") {
         Ok(u) => u,

@@ -1,7 +1,8 @@
 //! The floor of the webhook benchmark: the least a bot must do per callback, written by hand.
 //!
 //! An axum server that verifies each callback's ed25519 signature over `X-Signature-Timestamp ‖ body` (the key
-//! derived from the secret as the platform specifies), parses the payload, acknowledges with `{"op":12,"d":0}`, and
+//! derived from the secret as the platform specifies, checked as the platform's Go SDK checks it), parses the
+//! payload, acknowledges with `{"op":12,"d":0}`, and
 //! for a `GROUP_AT_MESSAGE_CREATE` saying `/echo <text>` posts `<text>` back with reqwest (kept-alive connections)
 //! to `POST /v2/groups/{group_openid}/messages` with the access token it fetched at start. Configured by the same
 //! environment variables as a qqbot bot: `QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`, `QQBOT_TOKEN_URL`,
@@ -15,7 +16,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
 use qqbot_bench_official::{env_or, install_crypto, seed_from_secret};
 use serde::Deserialize;
 use serde_json::json;
@@ -51,7 +52,8 @@ fn verify(key: &VerifyingKey, headers: &HeaderMap, body: &[u8]) -> bool {
     let mut message = Vec::with_capacity(timestamp.len() + body.len());
     message.extend_from_slice(timestamp.as_bytes());
     message.extend_from_slice(body);
-    key.verify_strict(&message, &Signature::from_bytes(&bytes)).is_ok()
+    // The platform's check (botgo: Go's `ed25519.Verify`): cofactorless, canonical `s`.
+    key.verify(&message, &Signature::from_bytes(&bytes)).is_ok()
 }
 
 async fn callback(State(floor): State<Arc<Floor>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -100,9 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listen = env_or("QQBOT_WEBHOOK_LISTEN", "127.0.0.1:8443");
     let path = env_or("QQBOT_WEBHOOK_PATH", "/qqbot/webhook");
     let http = reqwest::Client::new();
-    let answer: serde_json::Value =
-        http.post(&token_url).json(&json!({"appId": appid, "clientSecret": secret})).send().await?.json().await?;
-    let token = answer["access_token"].as_str().ok_or("no access_token")?.to_owned();
+    let token = qqbot_bench_official::fetch_token(&http, &token_url, &appid, &secret).await?;
     let floor = Arc::new(Floor {
         key: SigningKey::from_bytes(&seed_from_secret(&secret)).verifying_key(),
         http,
