@@ -283,8 +283,7 @@ fn sqlite_floor_concurrent(c: &mut Criterion, rt: &Runtime, path: &std::path::Pa
     conn.pragma_update(None, "synchronous", "NORMAL").expect("synchronous");
     let record = serde_json::json!({"data": {"name": "小明", "n": 0}}).to_string();
     for k in 0..CALLERS {
-        conn.execute(UPSERT, rusqlite::params!["user", format!("{}", 20001 + k), "profile", record])
-            .expect("seed row");
+        conn.execute(UPSERT, rusqlite::params!["user", format!("{}", 20001 + k), "profile", record]).expect("seed row");
     }
     let conn = std::sync::Arc::new(std::sync::Mutex::new(conn));
     let get = {

@@ -113,7 +113,8 @@ fn slow_app() -> App {
 async fn post_flood(sender: &WebhookSender, range: std::ops::Range<usize>) -> (usize, usize) {
     let (mut accepted, mut again) = (0, 0);
     for i in range {
-        let frame = json!({"op": 0, "id": format!("C2C_MESSAGE_CREATE:flood-{i}"), "t": "C2C_MESSAGE_CREATE", "d": c2c(i)});
+        let frame =
+            json!({"op": 0, "id": format!("C2C_MESSAGE_CREATE:flood-{i}"), "t": "C2C_MESSAGE_CREATE", "d": c2c(i)});
         let mut answer = None;
         for _ in 0..100 {
             if let Ok(a) = sender.send(&frame, Signing::Valid).await {
@@ -142,7 +143,8 @@ async fn a_webhook_flood_faster_than_the_handlers_keeps_memory_bounded() {
     let fake = FakeOfficial::start().await.unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/qqbot/webhook", listener.local_addr().unwrap());
-    let _running = spawn_app(slow_app(), OfficialAdapter::new(fake.config()).unwrap().webhook_listener(listener)).unwrap();
+    let _running =
+        spawn_app(slow_app(), OfficialAdapter::new(fake.config()).unwrap().webhook_listener(listener)).unwrap();
     let sender = fake.webhook_sender(url);
     assert!(fake.wait_until(|v| v.requests().iter().any(|r| r.path == "/users/@me")).await);
 

@@ -149,7 +149,10 @@ pub async fn fetch_token(http: &reqwest::Client, token_url: &str, appid: &str, s
         match http.post(token_url).json(&body).send().await {
             Ok(resp) => {
                 let answer: serde_json::Value = resp.json().await.map_err(|e| e.to_string())?;
-                return answer["access_token"].as_str().map(str::to_owned).ok_or_else(|| format!("no access_token: {answer}"));
+                return answer["access_token"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("no access_token: {answer}"));
             }
             Err(e) => last = e.to_string(),
         }

@@ -122,7 +122,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tokio::spawn(async move {
             let url = format!("{}/v2/groups/{}/messages", r.api_base, d.group_openid);
             let reply = json!({"content": text, "msg_type": 0, "msg_id": d.id, "msg_seq": 1});
-            match r.http.post(url).header("Authorization", &r.authorization).header("X-Union-Appid", &r.appid).json(&reply).send().await {
+            match r
+                .http
+                .post(url)
+                .header("Authorization", &r.authorization)
+                .header("X-Union-Appid", &r.appid)
+                .json(&reply)
+                .send()
+                .await
+            {
                 Ok(resp) => {
                     let _ = resp.bytes().await;
                 }

@@ -118,7 +118,10 @@ async fn group_message(
             s.unknown.fetch_add(1, Ordering::Relaxed);
         }
     }
-    json_response(StatusCode::OK, json!({"id": format!("msg-{}", index.unwrap_or(0)), "timestamp": "2025-03-13T23:30:49+08:00"}))
+    json_response(
+        StatusCode::OK,
+        json!({"id": format!("msg-{}", index.unwrap_or(0)), "timestamp": "2025-03-13T23:30:49+08:00"}),
+    )
 }
 
 async fn rest_api(State(s): State<Arc<Shared>>) -> Response {
@@ -169,9 +172,8 @@ async fn gateway(listener: tokio::net::TcpListener, s: Arc<Shared>) {
                         s.identified.notify_waiters();
                     }
                     Some(1) => {
-                        if tx.send(json!({"op": 11}).to_string()).await.is_err() {
-                            break;
-                        }
+                        // A writer that is gone ends the connection on the next read.
+                        let _ = tx.send(json!({"op": 11}).to_string()).await;
                     }
                     Some(6) => {
                         eprintln!("official-load: the bot resumed (the connection dropped during the run)");
@@ -213,8 +215,8 @@ fn prepare(mode: Mode, key: &WebhookKey, from: u64, to: u64) -> Vec<Prepared> {
                     Prepared { body: Bytes::from(body), timestamp: now.clone(), signature }
                 }
                 Mode::Gateway => {
-                    let body =
-                        json!({"op": 0, "s": i + 2, "id": event_id, "t": "GROUP_AT_MESSAGE_CREATE", "d": d}).to_string();
+                    let body = json!({"op": 0, "s": i + 2, "id": event_id, "t": "GROUP_AT_MESSAGE_CREATE", "d": d})
+                        .to_string();
                     Prepared { body: Bytes::from(body), timestamp: String::new(), signature: String::new() }
                 }
             }
@@ -262,17 +264,23 @@ struct Phase {
     answered: u64,
 }
 
-/// Sends events `from..to` and waits for their replies (or for `stall` without progress).
-async fn run_phase(
+/// Where events go: the webhook URL (with the client posting to it) or the gateway connection.
+struct Target {
     mode: Mode,
+    http: reqwest::Client,
+    url: Arc<String>,
+}
+
+/// Sends the prepared events, numbered from `from`, and waits for their replies (or for `stall` without progress).
+async fn run_phase(
+    target: &Target,
     s: &Arc<Shared>,
-    http: &reqwest::Client,
-    url: &Arc<String>,
     prepared: Vec<Prepared>,
     from: u64,
     rate: f64,
     stall: Duration,
 ) -> Phase {
+    let (mode, http, url) = (target.mode, &target.http, &target.url);
     let total = prepared.len() as u64;
     let base = s.replies.load(Ordering::Relaxed);
     let started = Instant::now();
@@ -408,9 +416,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .kill_on_drop(true)
             .stdout(std::process::Stdio::null());
         match mode {
-            Mode::Webhook => {
-                cmd.env("QQBOT_WEBHOOK_LISTEN", format!("127.0.0.1:{webhook_port}")).env("QQBOT_WEBHOOK_PATH", WEBHOOK_PATH)
-            }
+            Mode::Webhook => cmd
+                .env("QQBOT_WEBHOOK_LISTEN", format!("127.0.0.1:{webhook_port}"))
+                .env("QQBOT_WEBHOOK_PATH", WEBHOOK_PATH),
             Mode::Gateway => cmd.env("QQBOT_GATEWAY_URL", &gateway_url),
         };
         let c = cmd.spawn()?;
@@ -428,7 +436,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if mode == Mode::Gateway {
         let identified = shared.identified.notified();
-        if !shared.ready.load(Ordering::Acquire) && tokio::time::timeout(Duration::from_secs(30), identified).await.is_err() {
+        if !shared.ready.load(Ordering::Acquire)
+            && tokio::time::timeout(Duration::from_secs(30), identified).await.is_err()
+        {
             return Err("the bot did not identify on the gateway within 30 s".into());
         }
     }
@@ -436,21 +446,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = WebhookKey::from_secret(SECRET);
     let http = reqwest::Client::builder().pool_max_idle_per_host(window.max(1)).build()?;
     let warm = prepare(mode, &key, 0, warmup);
-    let warm_phase = run_phase(mode, &shared, &http, &webhook_url, warm, 0, 0.0, Duration::from_secs(30)).await;
+    let target = Target { mode, http, url: webhook_url };
+    let warm_phase = run_phase(&target, &shared, warm, 0, 0.0, Duration::from_secs(30)).await;
     if warm_phase.answered < warmup {
         return Err(format!("warm-up: only {} of {warmup} events answered", warm_phase.answered).into());
     }
     let measured = prepare(mode, &key, warmup, warmup + events);
     let (cpu0, self0) = (cpu_micros(pid).unwrap_or(0), cpu_micros(std::process::id()).unwrap_or(0));
-    let phase = run_phase(mode, &shared, &http, &webhook_url, measured, warmup, rate, stall).await;
+    let phase = run_phase(&target, &shared, measured, warmup, rate, stall).await;
     let (cpu1, self1) = (cpu_micros(pid).unwrap_or(0), cpu_micros(std::process::id()).unwrap_or(0));
     let (rss, hwm) = rss_kib(pid);
 
-    let mut latencies: Vec<u64> = shared.latency_ns[warmup as usize..]
-        .iter()
-        .map(|l| l.load(Ordering::Acquire))
-        .filter(|l| *l > 0)
-        .collect();
+    let mut latencies: Vec<u64> =
+        shared.latency_ns[warmup as usize..].iter().map(|l| l.load(Ordering::Acquire)).filter(|l| *l > 0).collect();
     latencies.sort_unstable();
     let wall = phase.wall.as_secs_f64();
     let answered = phase.answered.max(1);
