@@ -109,6 +109,7 @@ def main() -> None:
         (f"p50 µs @{args.rate:.0f}/s", "latency", "p50_us", ""),
         ("peak RSS KiB", "throughput", "peak_rss_kib", ""),
         ("load gen CPU share", "throughput", "load_cpu_share", ""),
+        ("REST connections", "throughput", "rest_connections", ""),
     ]
     for mode in modes:
         print(f"\n{mode}: {args.runs} runs, {args.events} events (window {args.window}), "

@@ -27,6 +27,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use futures_util::{SinkExt, StreamExt};
 use qqbot::adapter::official::WebhookKey;
 use qqbot_bench_official::{APPID, Args, SECRET, TOKEN, WEBHOOK_PATH, cpu_micros, group_at_message, rss_kib};
@@ -47,6 +48,8 @@ struct Shared {
     unauthorized: AtomicU64,
     nacks: AtomicU64,
     token_requests: AtomicU64,
+    /// TCP connections the bot opened to the REST API (kept-alive connections keep this at a handful).
+    rest_connections: AtomicU64,
     window: Semaphore,
     progress: Notify,
     gateway_url: String,
@@ -380,6 +383,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         unauthorized: AtomicU64::new(0),
         nacks: AtomicU64::new(0),
         token_requests: AtomicU64::new(0),
+        rest_connections: AtomicU64::new(0),
         window: Semaphore::new(window),
         progress: Notify::new(),
         gateway_url: gateway_url.clone(),
@@ -395,6 +399,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/v2/groups/{group}/messages", post(group_message))
         .fallback(rest_api)
         .with_state(shared.clone());
+    let counted = shared.clone();
+    let rest = rest.tap_io(move |_| {
+        counted.rest_connections.fetch_add(1, Ordering::Relaxed);
+    });
     tokio::spawn(async move { axum::serve(rest, app).await });
     tokio::spawn(gateway(ws, shared.clone()));
 
@@ -474,6 +482,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "unauthorized": shared.unauthorized.load(Ordering::Relaxed),
         "nacks": shared.nacks.load(Ordering::Relaxed),
         "token_requests": shared.token_requests.load(Ordering::Relaxed),
+        "rest_connections": shared.rest_connections.load(Ordering::Relaxed),
         "wall_s": wall,
         "events_per_s": phase.answered as f64 / wall,
         "p50_us": percentile(&latencies, 50.0),
