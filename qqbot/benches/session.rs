@@ -7,6 +7,9 @@
 //!   record, then one `EVALSHA` of the same compare-and-set script for a write);
 //! - memory: a mutex-guarded `HashMap` of JSON values.
 //!
+//! Every floor works on the record JSON the store itself wrote (id, status, timestamps and data), so both sides
+//! parse and serialize the same bytes.
+//!
 //! Each is measured one call at a time and with 16 concurrent callers (each on its own session, on the
 //! multi-threaded runtime). `cargo bench -p qqbot --bench session`; set `QQBOT_TEST_REDIS_URL=redis://127.0.0.1:6379/`
 //! to include Redis (the Redis groups are skipped with a printed line otherwise).
@@ -32,6 +35,13 @@ const SELECT: &str = "SELECT record FROM qqbot_sessions WHERE scope = ?1 AND ide
 const UPSERT: &str =
     "INSERT OR REPLACE INTO qqbot_sessions (scope, identify, key, record, deadline) VALUES (?1, ?2, ?3, ?4, NULL)";
 
+/// The record JSON the store itself wrote for the `schema` session (a plain session with the bench's data), so the
+/// floors parse and write the same bytes as the stores.
+fn store_record(conn: &rusqlite::Connection) -> String {
+    conn.query_row("SELECT record FROM qqbot_sessions WHERE identify = 'schema'", [], |r| r.get(0))
+        .expect("the store's own row")
+}
+
 /// Raw rusqlite on the store's file: a get is one SELECT and a JSON parse; an update is one IMMEDIATE transaction
 /// with a SELECT, a parse, a change, a serialization and an upsert — what `SqliteStore` does per operation. Each
 /// runs inside `block_on` like the store's calls, so the runtime's cost is on both sides.
@@ -40,8 +50,8 @@ fn sqlite_floor(c: &mut Criterion, rt: &Runtime, path: &std::path::Path) {
     conn.pragma_update(None, "journal_mode", "WAL").expect("WAL");
     conn.pragma_update(None, "synchronous", "NORMAL").expect("synchronous");
     let key = ("user", "10001", "profile");
-    let record = serde_json::json!({"data": {"name": "小明", "n": 0}});
-    conn.execute(UPSERT, rusqlite::params![key.0, key.1, key.2, record.to_string()]).expect("seed row");
+    let record = store_record(&conn);
+    conn.execute(UPSERT, rusqlite::params![key.0, key.1, key.2, record]).expect("seed row");
     let mut group = c.benchmark_group("session/sqlite-floor");
     group.throughput(Throughput::Elements(1));
     group.bench_function("get (raw SELECT + parse)", |b| {
@@ -106,12 +116,12 @@ where
 
 /// The memory floor: a mutex-guarded map of JSON values; a get clones the value, an update changes it under the
 /// lock and clones the result — what `MemoryStore` does with its records.
-fn memory_floor(c: &mut Criterion, rt: &Runtime) {
+fn memory_floor(c: &mut Criterion, rt: &Runtime, record: &str) {
     type Map = std::collections::HashMap<(String, String, String), serde_json::Value>;
     let map: std::sync::Arc<std::sync::Mutex<Map>> = std::sync::Arc::default();
     let key = |k: u64| ("USER".to_owned(), format!("{}", 10001 + k), "profile".to_owned());
     for k in 0..=CALLERS {
-        map.lock().expect("lock").insert(key(k), serde_json::json!({"data": {"name": "小明", "n": 0}}));
+        map.lock().expect("lock").insert(key(k), serde_json::from_str(record).expect("the store's record"));
     }
     let get = {
         let map = map.clone();
@@ -281,7 +291,7 @@ fn sqlite_floor_concurrent(c: &mut Criterion, rt: &Runtime, path: &std::path::Pa
     let conn = rusqlite::Connection::open(path).expect("the bench database");
     conn.pragma_update(None, "journal_mode", "WAL").expect("WAL");
     conn.pragma_update(None, "synchronous", "NORMAL").expect("synchronous");
-    let record = serde_json::json!({"data": {"name": "小明", "n": 0}}).to_string();
+    let record = store_record(&conn);
     for k in 0..CALLERS {
         conn.execute(UPSERT, rusqlite::params!["user", format!("{}", 20001 + k), "profile", record]).expect("seed row");
     }
@@ -339,12 +349,14 @@ fn bench(c: &mut Criterion) {
     let schema = SessionManager::sqlite(&floor_db);
     rt.block_on(async {
         let id = SessionId::new(Scope::USER, "schema", "x");
-        schema.start(&id, SessionOptions::new(), None).await.expect("create the table");
+        let data = SessionOptions::new().data(serde_json::json!({"name": "小明", "n": 0})).expect("data");
+        schema.start(&id, data, None).await.expect("create the table");
     });
+    let record = store_record(&rusqlite::Connection::open(&floor_db).expect("the bench database"));
     sqlite_floor(c, &rt, &floor_db);
     sqlite_floor_concurrent(c, &rt, &floor_db);
     let _ = std::fs::remove_dir_all(&floor_dir);
-    memory_floor(c, &rt);
+    memory_floor(c, &rt, &record);
     let redis_url = std::env::var("QQBOT_TEST_REDIS_URL").ok();
     if redis_url.is_none() {
         println!("QQBOT_TEST_REDIS_URL is not set: skipping the Redis store and its floor");
