@@ -82,7 +82,28 @@ pub(crate) struct Outbound {
     /// Per (platform, account): when the next send may start.
     accounts: Mutex<HashMap<(Platform, String), Instant>>,
     /// Per official message id: when its passive replies were sent.
-    passive: Mutex<HashMap<String, VecDeque<Instant>>>,
+    passive: Mutex<Sweeping<HashMap<String, VecDeque<Instant>>>>,
+}
+
+/// A map swept of stale entries only when it has doubled since the last sweep: a sweep that keeps most entries
+/// (every message of the last five minutes, at thousands of events a second) would otherwise run again on the next
+/// call, making each call scan the whole map.
+#[derive(Default)]
+struct Sweeping<M> {
+    map: M,
+    sweep_above: usize,
+}
+
+impl<M> Sweeping<M> {
+    /// Whether a map of `len` entries is due for a sweep.
+    fn due(&self, len: usize) -> bool {
+        len > self.sweep_above.max(SWEEP_ABOVE)
+    }
+
+    /// Records the size a sweep left, so the next one waits until the map has doubled.
+    fn swept(&mut self, len: usize) {
+        self.sweep_above = len.saturating_mul(2);
+    }
 }
 
 const SWEEP_ABOVE: usize = 4096;
@@ -148,11 +169,16 @@ impl Outbound {
     fn passive_reply(&self, message_id: &str) -> Result<()> {
         let now = Instant::now();
         let window = PASSIVE_REPLY_WINDOW;
-        let mut passive = lock(&self.passive);
-        if passive.len() > SWEEP_ABOVE {
-            passive.retain(|_, stamps| stamps.back().is_some_and(|&t| t + window > now));
+        let mut guard = lock(&self.passive);
+        let sweeping = &mut *guard;
+        if sweeping.due(sweeping.map.len()) {
+            sweeping.map.retain(|_, stamps| stamps.back().is_some_and(|&t| t + window > now));
+            sweeping.swept(sweeping.map.len());
         }
-        let stamps = passive.entry(message_id.to_owned()).or_default();
+        let stamps = match sweeping.map.get_mut(message_id) {
+            Some(stamps) => stamps,
+            None => sweeping.map.entry(message_id.to_owned()).or_default(),
+        };
         while stamps.front().is_some_and(|&t| t + window <= now) {
             stamps.pop_front();
         }

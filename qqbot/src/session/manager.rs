@@ -330,7 +330,7 @@ impl SessionManager {
     /// Reads a session (qg_botsdk's `get`); `None` when there is none. Counts as an operation: the session
     /// becomes ACTIVE and its timeout starts again.
     pub async fn get(&self, id: &SessionId) -> Result<Option<SessionObject>> {
-        Ok(self.touch(id).await?.map(|r| r.object()))
+        Ok(self.touch(id).await?.map(SessionRecord::into_object))
     }
 
     /// Reads a session, or returns `default` (qg_botsdk's `get(…, default)`).
@@ -382,7 +382,7 @@ impl SessionManager {
             .await?;
         match (failure, record) {
             (Some(e), _) => Err(e.into()),
-            (None, Some(r)) => Ok(r.object()),
+            (None, Some(r)) => Ok(r.into_object()),
             (None, None) => Err(SessionError::NotFound { id: id.to_string() }.into()),
         }
     }
@@ -496,7 +496,7 @@ impl SessionManager {
             })
             .await?;
         lock(&self.inner.origins).remove(id);
-        ended.map(|r| r.object()).ok_or_else(|| SessionError::NotFound { id: id.to_string() }.into())
+        ended.map(SessionRecord::into_object).ok_or_else(|| SessionError::NotFound { id: id.to_string() }.into())
     }
 
     /// Every session (qg_botsdk's `get_all`).

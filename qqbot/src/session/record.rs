@@ -151,6 +151,11 @@ impl SessionRecord {
         SessionObject::new(&self.id, self.status, self.data.clone())
     }
 
+    /// The record as a [`SessionObject`], its data moved rather than cloned (a read that owns the record).
+    pub(crate) fn into_object(self) -> SessionObject {
+        SessionObject::new(&self.id, self.status, self.data)
+    }
+
     /// The record as JSON, as stores keep it.
     pub fn to_json(&self) -> Result<String, SessionError> {
         serde_json::to_string(self)

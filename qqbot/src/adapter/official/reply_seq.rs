@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -18,6 +19,9 @@ const SWEEP_ABOVE: usize = 4096;
 #[derive(Debug, Default)]
 pub(crate) struct ReplySeq {
     chains: Mutex<HashMap<String, (u32, Instant)>>,
+    /// The size above which the next sweep runs: twice what the last one kept, so a sweep that keeps most chains
+    /// (every reply of the last hour, at thousands a second) does not run again on the next reply.
+    sweep_above: AtomicUsize,
     #[cfg(feature = "redis")]
     cluster: std::sync::OnceLock<std::sync::Arc<crate::cluster::Cluster>>,
 }
@@ -52,8 +56,9 @@ impl ReplySeq {
     fn advance_local(&self, chain: &str, by: u32) -> u32 {
         let Ok(mut chains) = self.chains.lock() else { return by };
         let now = Instant::now();
-        if chains.len() > SWEEP_ABOVE {
+        if chains.len() > SWEEP_ABOVE.max(self.sweep_above.load(Ordering::Relaxed)) {
             chains.retain(|_, (_, at)| now.duration_since(*at) < FORGET_AFTER);
+            self.sweep_above.store(chains.len().saturating_mul(2), Ordering::Relaxed);
         }
         let entry = chains.entry(chain.to_owned()).or_insert((0, now));
         entry.0 = entry.0.saturating_add(by);

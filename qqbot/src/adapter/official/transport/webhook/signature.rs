@@ -86,10 +86,15 @@ impl WebhookKey {
             return Err(SignatureError::Malformed);
         }
         let signature = Signature::from_bytes(&bytes);
-        let mut msg = Vec::with_capacity(timestamp.len() + body.len());
-        msg.extend_from_slice(timestamp.as_bytes());
-        msg.extend_from_slice(body);
-        self.verifying.verify_strict(&msg, &signature).map_err(|_| SignatureError::Mismatch)
+        // Streamed: the timestamp and the body are hashed where they lie, never copied into one buffer. The check
+        // is the platform's own (botgo verifies with Go's `ed25519.Verify`): cofactorless, a canonical `s`
+        // required. `verify_strict` would add a decompression of R and small-order checks, which guard against a
+        // malicious signer's key — here the key is our own, derived from the secret — at a tenth of the cost of
+        // every callback (callgrind: 56 k of 600 k instructions per event).
+        let mut verifier = self.verifying.verify_stream(&signature).map_err(|_| SignatureError::Malformed)?;
+        verifier.update(timestamp.as_bytes());
+        verifier.update(body);
+        verifier.finalize_and_verify().map_err(|_| SignatureError::Mismatch)
     }
 }
 

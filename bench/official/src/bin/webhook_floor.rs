@@ -1,0 +1,117 @@
+//! The floor of the webhook benchmark: the least a bot must do per callback, written by hand.
+//!
+//! An axum server that verifies each callback's ed25519 signature over `X-Signature-Timestamp ‖ body` (the key
+//! derived from the secret as the platform specifies, checked as the platform's Go SDK checks it), parses the
+//! payload, acknowledges with `{"op":12,"d":0}`, and
+//! for a `GROUP_AT_MESSAGE_CREATE` saying `/echo <text>` posts `<text>` back with reqwest (kept-alive connections)
+//! to `POST /v2/groups/{group_openid}/messages` with the access token it fetched at start. Configured by the same
+//! environment variables as a qqbot bot: `QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`, `QQBOT_TOKEN_URL`,
+//! `QQBOT_WEBHOOK_LISTEN`, `QQBOT_WEBHOOK_PATH`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
+use qqbot_bench_official::{env_or, install_crypto, seed_from_secret};
+use serde::Deserialize;
+use serde_json::json;
+
+struct Floor {
+    key: VerifyingKey,
+    http: reqwest::Client,
+    api_base: String,
+    appid: String,
+    authorization: String,
+}
+
+#[derive(Deserialize)]
+struct Payload<'a> {
+    op: u8,
+    #[serde(borrow)]
+    t: Option<&'a str>,
+    d: Option<GroupMessage>,
+}
+
+#[derive(Deserialize)]
+struct GroupMessage {
+    id: String,
+    content: String,
+    group_openid: String,
+}
+
+fn verify(key: &VerifyingKey, headers: &HeaderMap, body: &[u8]) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Ok(raw) = hex::decode(header("X-Signature-Ed25519")) else { return false };
+    let Ok(bytes) = <[u8; 64]>::try_from(raw.as_slice()) else { return false };
+    let timestamp = header("X-Signature-Timestamp");
+    let mut message = Vec::with_capacity(timestamp.len() + body.len());
+    message.extend_from_slice(timestamp.as_bytes());
+    message.extend_from_slice(body);
+    // The platform's check (botgo: Go's `ed25519.Verify`): cofactorless, canonical `s`.
+    key.verify(&message, &Signature::from_bytes(&bytes)).is_ok()
+}
+
+async fn callback(State(floor): State<Arc<Floor>>, headers: HeaderMap, body: Bytes) -> Response {
+    if !verify(&floor.key, &headers, &body) {
+        return (StatusCode::UNAUTHORIZED, "bad signature").into_response();
+    }
+    let Ok(payload) = serde_json::from_slice::<Payload<'_>>(&body) else {
+        return (StatusCode::BAD_REQUEST, "bad payload").into_response();
+    };
+    if payload.op == 0
+        && payload.t == Some("GROUP_AT_MESSAGE_CREATE")
+        && let Some(d) = payload.d
+        && let Some(text) = d.content.trim().strip_prefix("/echo ")
+    {
+        let text = text.to_owned();
+        let floor = floor.clone();
+        tokio::spawn(async move {
+            let url = format!("{}/v2/groups/{}/messages", floor.api_base, d.group_openid);
+            let reply = json!({"content": text, "msg_type": 0, "msg_id": d.id, "msg_seq": 1});
+            let sent = floor
+                .http
+                .post(url)
+                .header("Authorization", &floor.authorization)
+                .header("X-Union-Appid", &floor.appid)
+                .json(&reply)
+                .send()
+                .await;
+            match sent {
+                Ok(resp) => {
+                    let _ = resp.bytes().await;
+                }
+                Err(e) => eprintln!("webhook-floor: reply failed: {e}"),
+            }
+        });
+    }
+    axum::Json(json!({"op": 12, "d": 0})).into_response()
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    install_crypto();
+    let appid = env_or("QQBOT_APPID", "");
+    let secret = env_or("QQBOT_SECRET", "");
+    let api_base = env_or("QQBOT_API_BASE", "http://127.0.0.1:8080");
+    let token_url = env_or("QQBOT_TOKEN_URL", &format!("{api_base}/app/getAppAccessToken"));
+    let listen = env_or("QQBOT_WEBHOOK_LISTEN", "127.0.0.1:8443");
+    let path = env_or("QQBOT_WEBHOOK_PATH", "/qqbot/webhook");
+    let http = reqwest::Client::new();
+    let token = qqbot_bench_official::fetch_token(&http, &token_url, &appid, &secret).await?;
+    let floor = Arc::new(Floor {
+        key: SigningKey::from_bytes(&seed_from_secret(&secret)).verifying_key(),
+        http,
+        api_base,
+        appid,
+        authorization: format!("QQBot {token}"),
+    });
+    let app = Router::new().route(&path, post(callback)).with_state(floor);
+    let listener = tokio::net::TcpListener::bind(&listen).await?;
+    axum::serve(listener, app).await?;
+    Ok(())
+}
