@@ -106,6 +106,7 @@ impl Delivery {
     }
 
     /// Hands an event over, waiting only when the queue is full.
+    #[cfg_attr(not(feature = "official"), allow(dead_code))] // OneBot connections wait through `deliver_later`
     pub(crate) async fn deliver(&self, bot: Arc<dyn Bot>, event: Event) {
         if let Err(item) = self.try_deliver(bot, event) {
             // Boxed: the wait is rare, and its future would otherwise make every connection task larger.

@@ -9,7 +9,8 @@
 //! 3. throughput: `-n` group messages `/echo <i>` round-robin over the accounts (event `i` to account `i % N`, in
 //!    that account's group `200000 + a`), as fast as they are answered with at most `--inflight` unanswered;
 //!    RSS sampled every 100 ms (the largest is "load"), server CPU time per answered event;
-//! 4. latency (with `--rate R`): `--rate-events` more events at a fixed rate, round-robin, p50/p99.
+//! 4. latency (with `--rate R`): `--rate-events` more events at a fixed rate, round-robin: p50/p99, and the CPU
+//!    time per event when events come one at a time (no batching, whatever N is).
 //!
 //! A reply is correct when its text is `<i>`, it arrived on account `i % N`'s own connection and names that
 //! account's group. Prints one JSON line. The server is spawned from `-- CMD…` (and killed at the end) or watched
@@ -294,8 +295,19 @@ fn proc_rss_kb(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// utime + stime in seconds (Linux reports them in USER_HZ, 100 per second).
+/// CPU time of every thread of the process, in seconds: the scheduler's nanosecond count
+/// (`/proc/<pid>/task/*/schedstat`), else utime + stime (in USER_HZ, 100 per second on Linux, too coarse for the
+/// few hundred milliseconds of a latency phase).
 fn proc_cpu_s(pid: u32) -> Option<f64> {
+    let threads = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut ns = 0u64;
+    for t in threads.flatten() {
+        let s = std::fs::read_to_string(t.path().join("schedstat")).ok()?;
+        ns += s.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    if ns > 0 {
+        return Some(ns as f64 / 1e9);
+    }
     let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let fields: Vec<&str> = s.get(s.rfind(')')? + 2..)?.split_whitespace().collect();
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
@@ -396,7 +408,12 @@ async fn run(args: Args) -> (String, bool) {
         c.args(rest).stdin(std::process::Stdio::null()).kill_on_drop(true);
         match c.spawn() {
             Ok(ch) => child = Some(ch),
-            Err(e) => return (json!({"label": args.label, "error": format!("cannot spawn {program}: {e}")}).to_string(), false),
+            Err(e) => {
+                return (
+                    json!({"label": args.label, "error": format!("cannot spawn {program}: {e}")}).to_string(),
+                    false,
+                );
+            }
         }
     }
     let pid = args.pid.or_else(|| child.as_ref().and_then(|c| c.id()));
@@ -507,6 +524,7 @@ async fn measure(args: &Args, sh: &Arc<Shared>, pid: Option<u32>) -> (Value, boo
 
     // 4. Latency at a fixed rate.
     let mut rate_lats = Vec::new();
+    let cpu_rate_before = cpu();
     if error.is_none() && args.rate_events > 0 {
         let period = Duration::from_secs_f64(1.0 / args.rate);
         let start = tokio::time::Instant::now();
@@ -526,6 +544,7 @@ async fn measure(args: &Args, sh: &Arc<Shared>, pid: Option<u32>) -> (Value, boo
         }
         rate_lats = latencies(sh, args.events..args.events + args.rate_events).0;
     }
+    let cpu_rate = cpu().zip(cpu_rate_before).map(|(b, a)| b - a);
     tokio::time::sleep(Duration::from_millis(200)).await; // late duplicates
 
     let answered_all = sh.answered.load(Relaxed) as usize;
@@ -552,6 +571,7 @@ async fn measure(args: &Args, sh: &Arc<Shared>, pid: Option<u32>) -> (Value, boo
         "cpu_us_per_event": cpu_throughput.filter(|_| answered > 0).map(|c| (c * 1e6 / answered as f64 * 10.0).round() / 10.0),
         "rate": args.rate,
         "rate_events": args.rate_events,
+        "rate_cpu_us_per_event": cpu_rate.filter(|_| !rate_lats.is_empty()).map(|c| (c * 1e6 / rate_lats.len() as f64 * 10.0).round() / 10.0),
         "rate_lat_us": {"p50": pct(&rate_lats, 50.0), "p99": pct(&rate_lats, 99.0), "max": rate_lats.last().copied().unwrap_or(0)},
         "rss_kb": {"base": rss_base, "idle": rss_idle, "load": load},
         "rss_kb_per_account": {"idle": per_account(rss_idle), "load": per_account(load)},

@@ -43,7 +43,8 @@ pub(crate) enum Reply {
 #[derive(Debug, Clone)]
 pub(crate) struct ConnHandle {
     pub(crate) id: u64,
-    pub(crate) tx: mpsc::Sender<Outgoing>,
+    /// Boxed calls: the channel allocates its slots 32 at a time, and every connected account keeps a block.
+    pub(crate) tx: mpsc::Sender<Box<Outgoing>>,
 }
 
 /// The action channel of one account over WebSocket (forward or reverse).
@@ -105,7 +106,7 @@ impl WsLink {
     }
 
     /// Installs a new connection's channel; the returned id lets the connection remove only itself.
-    pub(crate) fn attach(&self, tx: mpsc::Sender<Outgoing>) -> u64 {
+    pub(crate) fn attach(&self, tx: mpsc::Sender<Box<Outgoing>>) -> u64 {
         let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
         self.current.send_replace(Some(ConnHandle { id, tx }));
         id
@@ -186,7 +187,8 @@ impl WsLink {
                 continue;
             };
             let (tx, reply) = oneshot::channel();
-            match tokio::time::timeout_at(deadline, handle.tx.send(Outgoing { echo, frame, reply: tx })).await {
+            match tokio::time::timeout_at(deadline, handle.tx.send(Box::new(Outgoing { echo, frame, reply: tx }))).await
+            {
                 Err(_) => return Err(Error::Timeout { action: action.to_owned(), after: timeout }),
                 Ok(Err(mpsc::error::SendError(back))) => {
                     // The connection is closing; it will clear itself from the watch.
