@@ -47,5 +47,6 @@ pub mod __bench {
     pub use super::protocol::handshake::{Handshake, Refusal, read_handshake};
     pub use super::protocol::inbound::{Inbound, LinkState, read_frame};
     pub use super::protocol::send::SendRequest;
+    pub use super::transport::gauges::QueueGauges;
     pub use super::transport::http_call::HttpApiClient;
 }

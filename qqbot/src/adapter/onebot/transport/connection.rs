@@ -17,6 +17,7 @@ use tokio_tungstenite::tungstenite::{Message as WsMessage, Utf8Bytes};
 
 use super::super::protocol::inbound::{Inbound, LinkState, read_frame, unmatched_response};
 use super::Accounts;
+use super::gauges::QueueGauges;
 use super::link::{Outgoing, Reply, WsLink};
 use crate::adapter::EventSink;
 use crate::adapter::delivery::{Delivery, Undelivered};
@@ -89,10 +90,16 @@ pub(crate) struct ConnOptions {
     pub(crate) heartbeat_timeout: Option<Duration>,
     /// Queue of calls waiting for this connection's writer.
     pub(crate) queue: usize,
+    /// The adapter's queue high-water marks.
+    pub(crate) gauges: Arc<QueueGauges>,
 }
 
 /// Frames read in a row before the connection task lets handlers run and replies be written.
 const READ_BURST: u32 = 16;
+
+/// Calls written between two sweeps of the answer map for callers that gave up (timed out): the map holds at most
+/// the calls still awaited plus this many abandoned ones.
+const PURGE_EVERY: u32 = 256;
 
 struct Pending {
     reply: oneshot::Sender<Reply>,
@@ -118,11 +125,12 @@ where
 {
     async move {
         let (tx, mut rx) = mpsc::channel::<Box<Outgoing>>(options.queue.max(1));
-        let conn_id = (role != Role::Event).then(|| link.attach(tx));
+        let conn_id = (role != Role::Event).then(|| link.attach(tx, options.gauges.clone()));
         let mut pending: HashMap<u64, Pending> = HashMap::new();
-        let mut inserted = 0u32;
+        let mut since_purge = 0u32;
         let inbound = LinkState::new(link.label().to_string());
-        let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, inbound };
+        let gauges = options.gauges.clone();
+        let mut state = ReadState { link: link.clone(), bots, delivery, cached: None, inbound, gauges };
         let mut last_frame = Instant::now();
         let silence = tokio::time::sleep(Duration::from_secs(3600));
         tokio::pin!(silence);
@@ -144,6 +152,7 @@ where
             tokio::select! {
                 frame = ws.next() => {
                     last_frame = Instant::now();
+                    options.gauges.frame_read();
                     read_streak += 1;
                     if read_streak >= READ_BURST {
                         // Let the handlers of the frames read so far run and their replies go out before reading
@@ -197,7 +206,8 @@ where
                             // The caller gave up before the call was written.
                         } else {
                             pending.insert(echo, Pending { reply });
-                            inserted = inserted.wrapping_add(1);
+                            options.gauges.pending(pending.len());
+                            since_purge += 1;
                             if let Err(e) = ws.feed(WsMessage::text(frame)).await {
                                 failed = Some(e.to_string());
                                 break;
@@ -215,8 +225,11 @@ where
                     if let Some(e) = failed {
                         break Ended::Failed(e);
                     }
-                    if inserted.is_multiple_of(256) {
-                        // Callers that timed out dropped their receivers; forget them.
+                    if since_purge >= PURGE_EVERY {
+                        // Callers that timed out dropped their receivers; forget them. Counted since the last
+                        // sweep, not as a multiple of all calls: a batch of several calls could step over every
+                        // multiple, and the map would then grow without bound.
+                        since_purge = 0;
                         pending.retain(|_, p| !p.reply.is_closed());
                     }
                 }
@@ -265,6 +278,7 @@ struct ReadState {
     cached: Option<(String, Arc<dyn crate::api::Bot>)>,
     /// What the frames read so far taught: the announced heartbeat interval, the events delivered.
     inbound: LinkState,
+    gauges: Arc<QueueGauges>,
 }
 
 impl ReadState {
@@ -310,13 +324,16 @@ impl ReadState {
                 }
             }
         };
-        self.delivery.try_deliver(bot, event)
+        let delivered = self.delivery.try_deliver(bot, event);
+        self.gauges.delivery(self.delivery.queued());
+        delivered
     }
 
     /// Waits for room in the delivery queue (the connection stops reading meanwhile: back-pressure). Boxed: it is
     /// rare, and its future would otherwise be part of every connection's task.
     async fn wait_for_room(&self, back: Box<Undelivered>) {
         Box::pin(self.delivery.deliver_later(*back)).await;
+        self.gauges.delivery(self.delivery.queued());
     }
 
     /// Tells handlers the connection went down (events sent meanwhile are lost: implementations do not queue).
