@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 
 /// Events waiting for the dispatcher, across all connections, before connections stop reading.
-const DELIVERY_QUEUE: usize = 4096;
+pub(crate) const DELIVERY_QUEUE: usize = 4096;
 
 /// Connections a listener serves over HTTP at once (reverse-WebSocket handshakes, HTTP POST); a WebSocket leaves
 /// the count once upgraded, so this bounds only peers that have not finished their HTTP exchange.

@@ -99,7 +99,7 @@ const READ_BURST: u32 = 16;
 
 /// Calls written between two sweeps of the answer map for callers that gave up (timed out): the map holds at most
 /// the calls still awaited plus this many abandoned ones.
-const PURGE_EVERY: u32 = 256;
+pub(crate) const PURGE_EVERY: u32 = 256;
 
 struct Pending {
     reply: oneshot::Sender<Reply>,
