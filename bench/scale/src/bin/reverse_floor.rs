@@ -96,6 +96,8 @@ fn refuse(status: StatusCode, why: &str) -> ErrorResponse {
     e
 }
 
+// The error type is tungstenite's, fixed by `accept_hdr_async`.
+#[allow(clippy::result_large_err)]
 async fn serve(tcp: TcpStream, options: Arc<Options>) {
     let _ = tcp.set_nodelay(true);
     let check = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {

@@ -111,6 +111,7 @@ struct Pending {
 /// The connection's task is the one allocation every connected account keeps, so its future is kept small: the
 /// arguments are captured by an `async move` block (an `async fn` would store them twice), and the rare waits —
 /// a full delivery queue, the close handshake, the disconnect notice — are boxed instead of sized into it.
+#[allow(clippy::manual_async_fn)] // on purpose, see above
 pub(crate) fn run<S>(
     mut ws: WebSocketStream<S>,
     role: Role,
