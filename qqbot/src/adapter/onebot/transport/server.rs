@@ -70,8 +70,10 @@ pub(crate) struct Server {
     pub(crate) max_handshakes: usize,
 }
 
-/// How long a connection may take to send its request headers (a WebSocket upgrade request arrives at once).
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may wait before sending a request's headers: an upgrade request arrives at once, and an
+/// HTTP POST connection kept alive between events is closed after this long idle (as nginx does after 75 s), which
+/// frees its place among the connections the listener serves.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Shared {
     addr: SocketAddr,
