@@ -168,7 +168,9 @@ impl Bot for OneBotBot {
 
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
         Box::pin(async move {
-            let Caller::Ws(link) = &self.caller else { return self.send_message(target, &message).await };
+            // The other callers' and the hooks' futures are boxed: sized into this one, they would make every
+            // reply in flight (one per event being answered) carry them.
+            let Caller::Ws(link) = &self.caller else { return Box::pin(self.send_message(target, &message)).await };
             // Encoded, then the message dropped before the frame is written: a long reply is not held twice.
             let request = SendRequest::new(target, &message)?;
             let action = request.action();
@@ -185,7 +187,7 @@ impl Bot for OneBotBot {
             let encoded = link.encode_sized(action, &request, request.size_hint())?;
             drop(message);
             let data = match &call {
-                Some(call) => self.hooks.around(call, link.call_encoded(action, encoded)).await?,
+                Some(call) => Box::pin(self.hooks.around(call, link.call_encoded(action, encoded))).await?,
                 None => link.call_encoded(action, encoded).await?,
             };
             Ok(message_id(&data))

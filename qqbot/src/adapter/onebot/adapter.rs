@@ -23,7 +23,11 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 
 /// Events waiting for the dispatcher, across all connections, before connections stop reading.
-const DELIVERY_QUEUE: usize = 4096;
+pub(crate) const DELIVERY_QUEUE: usize = 4096;
+
+/// Connections a listener serves over HTTP at once (reverse-WebSocket handshakes, HTTP POST); a WebSocket leaves
+/// the count once upgraded, so this bounds only peers that have not finished their HTTP exchange.
+const MAX_HANDSHAKES: usize = 4096;
 
 struct Listener {
     addr: String,
@@ -50,6 +54,7 @@ pub struct OneBotAdapter {
     timeout: Duration,
     large_ids: LargeIds,
     server: ServerControl,
+    max_handshakes: usize,
 }
 
 impl std::fmt::Debug for OneBotAdapter {
@@ -68,7 +73,7 @@ impl OneBotAdapter {
         let timeout = config.timeout();
         let policy = config.retry_config.clone().unwrap_or_default();
         let heartbeat_timeout = config.heartbeat_timeout.and_then(|s| Duration::try_from_secs_f64(s).ok());
-        let conn = ConnOptions { heartbeat_timeout, queue: 1024 };
+        let conn = ConnOptions { heartbeat_timeout, queue: 1024, gauges: Arc::default() };
         let quick_window = Duration::try_from_secs_f64(config.quick_reply_window).unwrap_or(Duration::from_secs(1));
         let mut forwards = Vec::new();
         let mut routes: BTreeMap<String, (Vec<ReverseRoute>, Vec<PostRoute>)> = BTreeMap::new();
@@ -125,7 +130,22 @@ impl OneBotAdapter {
             timeout,
             large_ids: config.large_ids,
             server: ServerControl::new(config.start_server_command.clone()),
+            max_handshakes: MAX_HANDSHAKES,
         })
+    }
+
+    /// How full each of the adapter's queues ever got, for the tests that flood them. Not part of the API.
+    #[doc(hidden)]
+    pub fn queue_gauges(&self) -> Arc<super::__bench::QueueGauges> {
+        self.conn.gauges.clone()
+    }
+
+    /// Sets how many connections each listener serves over HTTP at once (default 4096), so a test can fill the
+    /// limit with a few connections. Not part of the API.
+    #[doc(hidden)]
+    pub fn with_handshake_limit(mut self, limit: usize) -> Self {
+        self.max_handshakes = limit;
+        self
     }
 
     /// The adapter `qqbot.toml` and the environment describe, if they describe one.
@@ -173,6 +193,7 @@ impl Adapter for OneBotAdapter {
                     max_frame: this.max_frame,
                     timeout: this.timeout,
                     large_ids: this.large_ids,
+                    max_handshakes: this.max_handshakes,
                 };
                 let addr = l.addr;
                 tasks.spawn(async move {

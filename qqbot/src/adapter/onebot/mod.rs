@@ -47,5 +47,10 @@ pub mod __bench {
     pub use super::protocol::handshake::{Handshake, Refusal, read_handshake};
     pub use super::protocol::inbound::{Inbound, LinkState, read_frame};
     pub use super::protocol::send::SendRequest;
+    pub use super::transport::gauges::QueueGauges;
+    /// Events one connection's delivery queue holds before the connection stops reading.
+    pub const DELIVERY_QUEUE: usize = super::adapter::DELIVERY_QUEUE;
+    /// Abandoned (timed out) calls a connection's answer map may gather between two sweeps.
+    pub const PURGE_EVERY: usize = super::transport::connection::PURGE_EVERY as usize;
     pub use super::transport::http_call::HttpApiClient;
 }

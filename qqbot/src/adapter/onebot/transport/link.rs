@@ -19,6 +19,7 @@ use super::super::caller::ActionCaller;
 use super::super::error::OneBotError;
 use super::super::protocol::frame::{ActionResponse, encode_request_sized};
 use super::super::protocol::id::{LargeIds, with_large_ids};
+use super::gauges::QueueGauges;
 use crate::error::{Error, Result};
 use crate::event::Platform;
 
@@ -43,7 +44,10 @@ pub(crate) enum Reply {
 #[derive(Debug, Clone)]
 pub(crate) struct ConnHandle {
     pub(crate) id: u64,
-    pub(crate) tx: mpsc::Sender<Outgoing>,
+    /// Where the writer queue's length is recorded.
+    pub(crate) gauges: Arc<QueueGauges>,
+    /// Boxed calls: the channel allocates its slots 32 at a time, and every connected account keeps a block.
+    pub(crate) tx: mpsc::Sender<Box<Outgoing>>,
 }
 
 /// The action channel of one account over WebSocket (forward or reverse).
@@ -105,9 +109,9 @@ impl WsLink {
     }
 
     /// Installs a new connection's channel; the returned id lets the connection remove only itself.
-    pub(crate) fn attach(&self, tx: mpsc::Sender<Outgoing>) -> u64 {
+    pub(crate) fn attach(&self, tx: mpsc::Sender<Box<Outgoing>>, gauges: Arc<QueueGauges>) -> u64 {
         let id = self.next_conn.fetch_add(1, Ordering::Relaxed);
-        self.current.send_replace(Some(ConnHandle { id, tx }));
+        self.current.send_replace(Some(ConnHandle { id, tx, gauges }));
         id
     }
 
@@ -186,7 +190,8 @@ impl WsLink {
                 continue;
             };
             let (tx, reply) = oneshot::channel();
-            match tokio::time::timeout_at(deadline, handle.tx.send(Outgoing { echo, frame, reply: tx })).await {
+            match tokio::time::timeout_at(deadline, handle.tx.send(Box::new(Outgoing { echo, frame, reply: tx }))).await
+            {
                 Err(_) => return Err(Error::Timeout { action: action.to_owned(), after: timeout }),
                 Ok(Err(mpsc::error::SendError(back))) => {
                     // The connection is closing; it will clear itself from the watch.
@@ -194,7 +199,7 @@ impl WsLink {
                     self.wait_change(&mut rx, deadline).await?;
                     continue;
                 }
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => handle.gauges.outgoing(handle.tx.max_capacity() - handle.tx.capacity()),
             }
             match tokio::time::timeout_at(deadline, reply).await {
                 Err(_) => return Err(Error::Timeout { action: action.to_owned(), after: timeout }),

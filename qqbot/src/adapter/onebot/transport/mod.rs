@@ -12,6 +12,7 @@ use crate::message::Message;
 
 pub(crate) mod connection;
 pub(crate) mod forward;
+pub(crate) mod gauges;
 pub mod http_call;
 pub(crate) mod link;
 pub(crate) mod server;

@@ -13,9 +13,9 @@ use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 
@@ -66,7 +66,14 @@ pub(crate) struct Server {
     pub(crate) max_frame: usize,
     pub(crate) timeout: Duration,
     pub(crate) large_ids: LargeIds,
+    /// Connections served over HTTP at once (WebSocket handshakes, HTTP POST); more wait in the kernel's backlog.
+    pub(crate) max_handshakes: usize,
 }
+
+/// How long a connection may wait before sending a request's headers: an upgrade request arrives at once, and an
+/// HTTP POST connection kept alive between events is closed after this long idle (as nginx does after 75 s), which
+/// frees its place among the connections the listener serves.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Shared {
     addr: SocketAddr,
@@ -113,7 +120,20 @@ impl Server {
         }
         let shutdown = self.sink.shutdown_signal();
         tokio::pin!(shutdown);
+        // Bounds the connections that have not finished their HTTP exchange (a WebSocket connection leaves this
+        // count once upgraded): peers that connect and send nothing cannot make the server hold unbounded tasks.
+        let handshakes = Arc::new(Semaphore::new(self.max_handshakes.max(1)));
         loop {
+            let permit = tokio::select! {
+                permit = handshakes.clone().acquire_owned() => match permit {
+                    Ok(p) => p,
+                    Err(_) => return Ok(()),
+                },
+                _ = &mut shutdown => {
+                    tracing::info!(target: "qqbot::onebot", "listener {addr} closed: shutting down");
+                    return Ok(());
+                }
+            };
             let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(a) => a,
@@ -130,14 +150,17 @@ impl Server {
             };
             let _ = stream.set_nodelay(true);
             let shared = shared.clone();
+            let gauges = shared.conn.gauges.clone();
             tokio::spawn(async move {
+                let _permit = permit;
+                let _counted = gauges.handshake();
                 let service = service_fn(move |req| {
                     let shared = shared.clone();
                     async move { Ok::<_, Infallible>(handle(shared, peer, req).await) }
                 });
-                if let Err(e) =
-                    http1::Builder::new().serve_connection(TokioIo::new(stream), service).with_upgrades().await
-                {
+                let mut http = http1::Builder::new();
+                http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+                if let Err(e) = http.serve_connection(TokioIo::new(stream), service).with_upgrades().await {
                     tracing::debug!(target: "qqbot::onebot", "HTTP connection from {peer} ended: {e}");
                 }
             });
