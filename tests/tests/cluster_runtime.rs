@@ -92,6 +92,26 @@ fn replies(fake: &FakeOfficial) -> Vec<String> {
         .collect()
 }
 
+/// Sends with `send` until a message gets no reply (a switch announced over the bus takes a moment to arrive);
+/// false when it still answers after 20 tries.
+async fn falls_silent<F, Fut>(fake: &FakeOfficial, running: &RunningApp, mut send: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let before = replies(fake).len();
+        send().await;
+        running.idle().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if replies(fake).len() == before {
+            return true;
+        }
+    }
+    false
+}
+
 async fn wait_replies(fake: &FakeOfficial, n: usize) -> Vec<String> {
     fake.wait_requests(|r| r.path == "/v2/groups/G1/messages", n).await;
     replies(fake)
@@ -163,18 +183,12 @@ async fn a_plugin_switched_off_in_one_instance_is_off_in_the_other() {
     let sent = wait_replies(&fake, 2).await;
     assert!(!sent[1].is_empty());
     // The announcement reaches the other instance over the bus; give it a moment, bounded.
-    let mut quiet = false;
-    for _ in 0..20 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let before = replies(&fake).len();
-        deliver(&b, &group_frame(&fake, "U1", "/天气")).await;
-        b.running.idle().await;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if replies(&fake).len() == before {
-            quiet = true;
-            break;
-        }
-    }
+    let quiet = falls_silent(&fake, &b.running, || {
+        let frame = group_frame(&fake, "U1", "/天气");
+        let b = &b;
+        async move { deliver(b, &frame).await }
+    })
+    .await;
     assert!(quiet, "the plugin still answers in the other instance: {:?}", replies(&fake));
     a.running.stop().await.expect("stop a");
     b.running.stop().await.expect("stop b");
@@ -418,18 +432,7 @@ async fn gateway_shards_in_separate_apps_share_one_cluster() {
     assert_eq!(wait_replies(s1, 1).await, ["冷却中"], "the cooldown set through shard 0 holds in shard 1");
     push(s0, "ROOT", "/插件 关闭 天气");
     wait_replies(s0, 2).await;
-    let mut quiet = false;
-    for _ in 0..20 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let before = replies(s1).len();
-        push(s1, "U1", "/天气");
-        shards[1].1.idle().await;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if replies(s1).len() == before {
-            quiet = true;
-            break;
-        }
-    }
+    let quiet = falls_silent(s1, &shards[1].1, || async { push(s1, "U1", "/天气") }).await;
     assert!(quiet, "the plugin switched off through shard 0 still answers in shard 1: {:?}", replies(s1));
     for (_, running) in shards {
         running.stop().await.expect("stop");
