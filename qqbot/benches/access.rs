@@ -7,34 +7,16 @@
 //!
 //! `cargo bench -p qqbot --bench access`.
 
-use std::any::Any;
-use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use futures_util::future::BoxFuture;
 use qqbot::permission::{GROUP_ADMIN, SUPERUSER};
 use qqbot::prelude::*;
 use qqbot::testing::TestClient;
 
-/// A bot that discards replies, so only the framework is measured.
-struct NullBot;
-
-impl Bot for NullBot {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-    fn self_id(&self) -> &str {
-        "10000"
-    }
-    fn send<'a>(&'a self, _: &'a Target, message: Message) -> BoxFuture<'a, qqbot::Result<String>> {
-        black_box(message);
-        Box::pin(async { Ok(String::new()) })
-    }
-    fn api(&self) -> &dyn Any {
-        self
-    }
-}
+#[path = "support/null_bot.rs"]
+mod null_bot;
+use null_bot::NullBot;
 
 async fn is_member(ctx: &Ctx) -> bool {
     !ctx.user_id().is_empty()

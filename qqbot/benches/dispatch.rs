@@ -3,33 +3,15 @@
 //! `cargo bench -p qqbot --bench dispatch`. The message hits `/echo`; the other commands are `/cmd0` … `/cmdN`,
 //! added through the public `App::command` API, plus one regex command, as a real bot would have.
 
-use std::any::Any;
-use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use futures_util::future::BoxFuture;
 use qqbot::prelude::*;
 use qqbot::testing::TestClient;
 
-/// A bot that discards replies, so only the framework is measured.
-struct NullBot;
-
-impl Bot for NullBot {
-    fn platform(&self) -> Platform {
-        Platform::Console
-    }
-    fn self_id(&self) -> &str {
-        "10000"
-    }
-    fn send<'a>(&'a self, _: &'a Target, message: Message) -> BoxFuture<'a, qqbot::Result<String>> {
-        black_box(message);
-        Box::pin(async { Ok(String::new()) })
-    }
-    fn api(&self) -> &dyn Any {
-        self
-    }
-}
+#[path = "support/null_bot.rs"]
+mod null_bot;
+use null_bot::NullBot;
 
 fn app_with(n: usize) -> App {
     let mut app = App::empty()

@@ -58,14 +58,7 @@ fn app(config: Config, echoes: Arc<AtomicUsize>) -> App {
 }
 
 async fn instance(fake: &FakeOfficial, prefix: &str, id: &str) -> Instance {
-    let toml = format!("[cluster]\nredis = \"{}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\n", redis_url());
-    let config = Config::from_toml(&toml).expect("cluster config");
-    let echoes = Arc::new(AtomicUsize::new(0));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
-    let url = format!("http://{}/qqbot/webhook", listener.local_addr().expect("addr"));
-    let adapter = OfficialAdapter::new(fake.config()).expect("adapter").webhook_listener(listener);
-    let running = spawn_app(app(config, echoes.clone()), adapter).expect("app");
-    Instance { running, sender: fake.webhook_sender(url), echoes }
+    instance_on(fake, &redis_url(), prefix, id, "").await
 }
 
 async fn deliver(i: &Instance, frame: &Value) {
@@ -249,7 +242,7 @@ impl Drop for OwnRedis {
 
 async fn instance_on(fake: &FakeOfficial, url: &str, prefix: &str, id: &str, extra: &str) -> Instance {
     let toml = format!(
-        "[cluster]\nredis = \"{url}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\ntimeout = \"1s\"\n{extra}"
+        "[cluster]\nredis = \"{url}\"\ninstance_id = \"{id}\"\nprefix = \"{prefix}\"\ntimeout = \"5s\"\n{extra}"
     );
     let config = Config::from_toml(&toml).expect("cluster config");
     let echoes = Arc::new(AtomicUsize::new(0));

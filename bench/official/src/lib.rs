@@ -160,3 +160,61 @@ pub async fn fetch_token(http: &reqwest::Client, token_url: &str, appid: &str, s
     }
     Err(format!("the token endpoint did not answer: {last}"))
 }
+
+/// The `d` of a group @-message, as much of it as a floor reads.
+#[derive(serde::Deserialize)]
+pub struct GroupMessage {
+    /// The message id, the reply's `msg_id`.
+    pub id: String,
+    /// The text.
+    pub content: String,
+    /// The group, where the reply goes.
+    pub group_openid: String,
+}
+
+/// What both hand-written floors reply with: one kept-alive REST client and the headers every reply carries.
+pub struct Replier {
+    /// The REST client (kept-alive connections).
+    pub http: reqwest::Client,
+    /// The API base URL.
+    pub api_base: String,
+    /// The `X-Union-Appid` header.
+    pub appid: String,
+    /// The `Authorization` header, `QQBot <token>`.
+    pub authorization: String,
+}
+
+impl Replier {
+    /// From the environment a qqbot bot reads (`QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`,
+    /// `QQBOT_TOKEN_URL`), with the access token fetched. Returns the secret too (the webhook floor derives its
+    /// key from it).
+    pub async fn from_env() -> Result<(Replier, String), String> {
+        let appid = env_or("QQBOT_APPID", "");
+        let secret = env_or("QQBOT_SECRET", "");
+        let api_base = env_or("QQBOT_API_BASE", "http://127.0.0.1:8080");
+        let token_url = env_or("QQBOT_TOKEN_URL", &format!("{api_base}/app/getAppAccessToken"));
+        let http = reqwest::Client::new();
+        let token = fetch_token(&http, &token_url, &appid, &secret).await?;
+        Ok((Replier { http, api_base, appid, authorization: format!("QQBot {token}") }, secret))
+    }
+
+    /// Posts `text` as the passive reply to `d` (`msg_seq` 1: one reply per message), reading the answer's body.
+    pub async fn reply(&self, d: &GroupMessage, text: String, who: &str) {
+        let url = format!("{}/v2/groups/{}/messages", self.api_base, d.group_openid);
+        let reply = serde_json::json!({"content": text, "msg_type": 0, "msg_id": d.id, "msg_seq": 1});
+        let sent = self
+            .http
+            .post(url)
+            .header("Authorization", &self.authorization)
+            .header("X-Union-Appid", &self.appid)
+            .json(&reply)
+            .send()
+            .await;
+        match sent {
+            Ok(resp) => {
+                let _ = resp.bytes().await;
+            }
+            Err(e) => eprintln!("{who}: reply failed: {e}"),
+        }
+    }
+}

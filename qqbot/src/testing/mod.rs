@@ -14,11 +14,13 @@
 //! Fakes of the real protocol peers (a fake NapCat, a fake official gateway and REST API) live beside this
 //! module, for adapter tests over loopback.
 
+mod counting_allocator;
 pub mod napcat;
 #[cfg(feature = "official")]
 pub mod official;
 mod recording_bot;
 
+pub use counting_allocator::CountingAllocator;
 pub use recording_bot::{RecordingBot, Sent};
 
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use qqbot_bench_official::{env_or, install_crypto};
+use qqbot_bench_official::{GroupMessage, Replier, install_crypto};
 use serde::Deserialize;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -25,39 +25,21 @@ struct Frame<'a> {
 }
 
 #[derive(Deserialize)]
-struct GroupMessage {
-    id: String,
-    content: String,
-    group_openid: String,
-}
-
-#[derive(Deserialize)]
 struct Hello {
     heartbeat_interval: u64,
-}
-
-struct Replier {
-    http: reqwest::Client,
-    api_base: String,
-    appid: String,
-    authorization: String,
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     install_crypto();
-    let appid = env_or("QQBOT_APPID", "");
-    let secret = env_or("QQBOT_SECRET", "");
-    let api_base = env_or("QQBOT_API_BASE", "http://127.0.0.1:8080");
-    let token_url = env_or("QQBOT_TOKEN_URL", &format!("{api_base}/app/getAppAccessToken"));
-    let http = reqwest::Client::new();
-    let token = qqbot_bench_official::fetch_token(&http, &token_url, &appid, &secret).await?;
-    let authorization = format!("QQBot {token}");
+    let (replier, _) = Replier::from_env().await?;
+    let authorization = replier.authorization.clone();
     let url = match std::env::var("QQBOT_GATEWAY_URL") {
         Ok(u) => u,
         Err(_) => {
-            let found: serde_json::Value = http
-                .get(format!("{api_base}/gateway/bot"))
+            let found: serde_json::Value = replier
+                .http
+                .get(format!("{}/gateway/bot", replier.api_base))
                 .header("Authorization", &authorization)
                 .send()
                 .await?
@@ -66,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             found["url"].as_str().ok_or("no gateway url")?.to_owned()
         }
     };
-    let replier = Arc::new(Replier { http, api_base, appid, authorization: authorization.clone() });
+    let replier = Arc::new(replier);
     let (ws, _) = tokio_tungstenite::connect_async(url.as_str()).await?;
     let (mut write, mut read) = ws.split();
     let hello: Hello = loop {
@@ -119,24 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let Some(Ok(d)) = frame.d.map(|d| serde_json::from_str::<GroupMessage>(d.get())) else { continue };
         let Some(text) = d.content.trim().strip_prefix("/echo ").map(str::to_owned) else { continue };
         let r = replier.clone();
-        tokio::spawn(async move {
-            let url = format!("{}/v2/groups/{}/messages", r.api_base, d.group_openid);
-            let reply = json!({"content": text, "msg_type": 0, "msg_id": d.id, "msg_seq": 1});
-            match r
-                .http
-                .post(url)
-                .header("Authorization", &r.authorization)
-                .header("X-Union-Appid", &r.appid)
-                .json(&reply)
-                .send()
-                .await
-            {
-                Ok(resp) => {
-                    let _ = resp.bytes().await;
-                }
-                Err(e) => eprintln!("gateway-floor: reply failed: {e}"),
-            }
-        });
+        tokio::spawn(async move { r.reply(&d, text, "gateway-floor").await });
     }
     heartbeat.abort();
     Ok(())

@@ -17,16 +17,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
-use qqbot_bench_official::{env_or, install_crypto, seed_from_secret};
+use qqbot_bench_official::{GroupMessage, Replier, env_or, install_crypto, seed_from_secret};
 use serde::Deserialize;
 use serde_json::json;
 
 struct Floor {
     key: VerifyingKey,
-    http: reqwest::Client,
-    api_base: String,
-    appid: String,
-    authorization: String,
+    replier: Replier,
 }
 
 #[derive(Deserialize)]
@@ -35,13 +32,6 @@ struct Payload<'a> {
     #[serde(borrow)]
     t: Option<&'a str>,
     d: Option<GroupMessage>,
-}
-
-#[derive(Deserialize)]
-struct GroupMessage {
-    id: String,
-    content: String,
-    group_openid: String,
 }
 
 fn verify(key: &VerifyingKey, headers: &HeaderMap, body: &[u8]) -> bool {
@@ -70,24 +60,7 @@ async fn callback(State(floor): State<Arc<Floor>>, headers: HeaderMap, body: Byt
     {
         let text = text.to_owned();
         let floor = floor.clone();
-        tokio::spawn(async move {
-            let url = format!("{}/v2/groups/{}/messages", floor.api_base, d.group_openid);
-            let reply = json!({"content": text, "msg_type": 0, "msg_id": d.id, "msg_seq": 1});
-            let sent = floor
-                .http
-                .post(url)
-                .header("Authorization", &floor.authorization)
-                .header("X-Union-Appid", &floor.appid)
-                .json(&reply)
-                .send()
-                .await;
-            match sent {
-                Ok(resp) => {
-                    let _ = resp.bytes().await;
-                }
-                Err(e) => eprintln!("webhook-floor: reply failed: {e}"),
-            }
-        });
+        tokio::spawn(async move { floor.replier.reply(&d, text, "webhook-floor").await });
     }
     axum::Json(json!({"op": 12, "d": 0})).into_response()
 }
@@ -95,21 +68,10 @@ async fn callback(State(floor): State<Arc<Floor>>, headers: HeaderMap, body: Byt
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     install_crypto();
-    let appid = env_or("QQBOT_APPID", "");
-    let secret = env_or("QQBOT_SECRET", "");
-    let api_base = env_or("QQBOT_API_BASE", "http://127.0.0.1:8080");
-    let token_url = env_or("QQBOT_TOKEN_URL", &format!("{api_base}/app/getAppAccessToken"));
+    let (replier, secret) = Replier::from_env().await?;
     let listen = env_or("QQBOT_WEBHOOK_LISTEN", "127.0.0.1:8443");
     let path = env_or("QQBOT_WEBHOOK_PATH", "/qqbot/webhook");
-    let http = reqwest::Client::new();
-    let token = qqbot_bench_official::fetch_token(&http, &token_url, &appid, &secret).await?;
-    let floor = Arc::new(Floor {
-        key: SigningKey::from_bytes(&seed_from_secret(&secret)).verifying_key(),
-        http,
-        api_base,
-        appid,
-        authorization: format!("QQBot {token}"),
-    });
+    let floor = Arc::new(Floor { key: SigningKey::from_bytes(&seed_from_secret(&secret)).verifying_key(), replier });
     let app = Router::new().route(&path, post(callback)).with_state(floor);
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     axum::serve(listener, app).await?;
