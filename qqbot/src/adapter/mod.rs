@@ -61,7 +61,7 @@ impl std::fmt::Debug for EventSink {
 
 impl EventSink {
     /// This process's cluster membership (`[cluster]`), for adapters that share state through it (`msg_seq`).
-    #[cfg(feature = "redis")]
+    #[cfg(all(feature = "redis", feature = "official"))]
     pub(crate) fn cluster(&self) -> Option<Arc<crate::cluster::Cluster>> {
         self.dispatcher.app.cluster.clone()
     }

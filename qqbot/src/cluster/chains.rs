@@ -6,8 +6,9 @@
 //! that starts at [`SHARED_BASE`], far above what one chain can use locally (the platform allows a handful of
 //! replies per message), so the two never meet.
 
-use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
+
+use crate::event::RecentIds;
 
 /// Where numbers from the shared counter begin.
 pub(crate) const SHARED_BASE: u32 = 1_000;
@@ -17,29 +18,22 @@ pub(crate) const SHARED_BASE: u32 = 1_000;
 const CAPACITY: usize = 65_536;
 
 /// The message and event ids admitted by this instance, newest kept.
-#[derive(Debug, Default)]
-pub(crate) struct OwnedChains {
-    inner: Mutex<(HashSet<String>, VecDeque<String>)>,
+#[derive(Debug)]
+pub(crate) struct OwnedChains(Mutex<RecentIds>);
+
+impl Default for OwnedChains {
+    fn default() -> Self {
+        OwnedChains(Mutex::new(RecentIds::new(CAPACITY)))
+    }
 }
 
 impl OwnedChains {
     pub(crate) fn insert(&self, id: &str) {
-        let mut guard = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (set, order) = &mut *guard;
-        if set.contains(id) {
-            return;
-        }
-        if order.len() >= CAPACITY
-            && let Some(old) = order.pop_front()
-        {
-            set.remove(&old);
-        }
-        set.insert(id.to_owned());
-        order.push_back(id.to_owned());
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id);
     }
 
     pub(crate) fn contains(&self, id: &str) -> bool {
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).0.contains(id)
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(id)
     }
 }
 

@@ -17,6 +17,7 @@
 //! once and everything resumes.
 
 mod admission;
+#[cfg(feature = "official")]
 mod chains;
 mod config;
 mod handoff;
@@ -34,6 +35,7 @@ use tokio::sync::watch;
 
 pub(crate) use admission::Admission;
 use admission::{admit_script, register_script, wait_entry, wait_keys};
+#[cfg(feature = "official")]
 use chains::{NEXT_SHARED, OwnedChains, SHARED_BASE};
 use link::Link;
 
@@ -65,7 +67,9 @@ pub struct Cluster {
     link: Arc<Link>,
     admit: Script,
     register: Script,
+    #[cfg(feature = "official")]
     next_shared: Script,
+    #[cfg(feature = "official")]
     owned: OwnedChains,
     started: AtomicBool,
     handoff: OnceLock<HandoffReceiver>,
@@ -90,7 +94,9 @@ impl Cluster {
             link: Arc::new(link),
             admit: admit_script(),
             register: register_script(),
+            #[cfg(feature = "official")]
             next_shared: Script::new(NEXT_SHARED),
+            #[cfg(feature = "official")]
             owned: OwnedChains::default(),
             started: AtomicBool::new(false),
             handoff: OnceLock::new(),
@@ -283,6 +289,8 @@ impl Cluster {
             Ok(values) => parse_admission(&values),
             Err(_) => Admission::Fresh,
         };
+        // The instance that admitted a message numbers its reply chain (`msg_seq`) by itself.
+        #[cfg(feature = "official")]
         if admission != Admission::Duplicate
             && let Event::Message(m) = event
         {
@@ -387,11 +395,13 @@ impl Cluster {
         }
     }
 
+    #[cfg(feature = "official")]
     /// Whether this instance admitted the message `chain` (so it numbers that reply chain by itself).
     pub(crate) fn owns_chain(&self, chain: &str) -> bool {
         self.owned.contains(chain)
     }
 
+    #[cfg(feature = "official")]
     /// The next `msg_seq` of a chain this instance did not admit, from the counter all instances share.
     pub(crate) async fn next_shared_seq(&self, chain: &str, by: u32) -> std::result::Result<u32, ClusterError> {
         let mut invocation = self.next_shared.prepare_invoke();
@@ -464,6 +474,7 @@ mod tests {
         assert_eq!(b.admit(&first).await, Admission::Fresh);
         assert_eq!(b.round_trips() - trips, 1, "one round trip for an event nobody waits for");
         assert_eq!(a.admit(&first).await, Admission::Duplicate);
+        #[cfg(feature = "official")]
         assert!(b.owns_chain("M1") && !a.owns_chain("M1"));
 
         let registered = a.register_wait(&message("M1", "U"), true, 7, Duration::from_secs(30)).await;
@@ -478,8 +489,11 @@ mod tests {
         assert_eq!(b.admit(&Event::Message(message("M4", "V"))).await, Admission::Fresh);
 
         // Foreign chains are numbered from the shared counter, above what a chain uses locally.
+        #[cfg(feature = "official")]
         assert_eq!(a.next_shared_seq("M1", 1).await.expect("seq"), SHARED_BASE + 1);
+        #[cfg(feature = "official")]
         assert_eq!(b.next_shared_seq("M1", 1).await.expect("seq"), SHARED_BASE + 2);
+        #[cfg(feature = "official")]
         assert_eq!(a.next_shared_seq("M1", 16).await.expect("seq"), SHARED_BASE + 18);
 
         assert!(a.lease_job("tick", 1_000, Duration::from_secs(5)).await);

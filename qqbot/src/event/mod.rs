@@ -7,6 +7,8 @@
 mod message_event;
 mod notice;
 mod platform;
+#[cfg(feature = "official")]
+mod recent_ids;
 mod scene;
 mod sender;
 mod target;
@@ -14,6 +16,8 @@ mod target;
 pub use message_event::MessageEvent;
 pub use notice::*;
 pub use platform::{Platform, PlatformData};
+#[cfg(feature = "official")]
+pub(crate) use recent_ids::RecentIds;
 pub use scene::Scene;
 pub use sender::{Role, Sender};
 pub use target::Target;

@@ -24,11 +24,11 @@ mod account;
 mod api;
 mod config;
 mod credentials;
+mod dedup;
 mod error;
 mod intents;
 pub mod media;
 mod protocol;
-mod recent_ids;
 mod reply_seq;
 mod transport;
 

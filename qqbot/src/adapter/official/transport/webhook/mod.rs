@@ -22,16 +22,17 @@ use serde_json::{Value, json};
 
 use super::super::api::OfficialApi;
 use super::super::config::OfficialConfig;
+use super::super::dedup::dedup_key;
 use super::super::error::{OfficialError, OfficialErrorKind};
 use super::super::protocol::decode::to_event;
 use super::super::protocol::event::{OfficialEvent, OfficialPayload};
 use super::super::protocol::model::{Payload, opcode};
-use super::super::recent_ids::{RecentIds, dedup_key};
 use super::MakeBot;
 use crate::adapter::EventSink;
 use crate::adapter::delivery::Delivery;
 use crate::api::Bot;
 use crate::error::{Error, Result};
+use crate::event::RecentIds;
 
 /// The webhook server of one bot.
 pub(crate) struct Webhook {

@@ -1,5 +1,5 @@
-//! A bounded set of recently seen event ids, so an event delivered twice (around a resume, or a webhook retry)
-//! is handled once.
+//! A bounded set of recently seen event ids: an event delivered twice (around a gateway resume, a webhook retry)
+//! is handled once, and a cluster instance remembers which messages it admitted.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -31,6 +31,12 @@ impl RecentIds {
         true
     }
 
+    /// Whether `id` was seen recently.
+    #[cfg(all(feature = "redis", feature = "official"))]
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.set.contains(id)
+    }
+
     /// Forgets `id`, so the next delivery of it counts as new (an event we asked the platform to send again).
     pub(crate) fn forget(&mut self, id: &str) {
         if self.set.remove(id)
@@ -39,21 +45,6 @@ impl RecentIds {
             self.order.remove(at);
         }
     }
-}
-
-/// The de-duplication key of a dispatch: the envelope id, else the type and `d.id`.
-pub(crate) fn dedup_key(t: &str, event_id: Option<&str>, d: &serde_json::value::RawValue) -> Option<String> {
-    if let Some(id) = event_id.filter(|s| !s.is_empty()) {
-        return Some(id.to_owned());
-    }
-    /// Only `d.id`; every other field is skipped without building anything.
-    #[derive(serde::Deserialize)]
-    struct IdOnly {
-        #[serde(default)]
-        id: Option<serde_json::Value>,
-    }
-    let IdOnly { id } = serde_json::from_str(d.get()).ok()?;
-    id.as_ref().and_then(serde_json::Value::as_str).map(|id| format!("{t}:{id}"))
 }
 
 #[cfg(test)]
