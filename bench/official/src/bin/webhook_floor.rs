@@ -36,8 +36,10 @@ struct Payload<'a> {
 
 fn verify(key: &VerifyingKey, headers: &HeaderMap, body: &[u8]) -> bool {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let Ok(raw) = hex::decode(header("X-Signature-Ed25519")) else { return false };
-    let Ok(bytes) = <[u8; 64]>::try_from(raw.as_slice()) else { return false };
+    let mut bytes = [0u8; 64];
+    if hex::decode_to_slice(header("X-Signature-Ed25519"), &mut bytes).is_err() {
+        return false;
+    }
     let timestamp = header("X-Signature-Timestamp");
     let mut message = Vec::with_capacity(timestamp.len() + body.len());
     message.extend_from_slice(timestamp.as_bytes());

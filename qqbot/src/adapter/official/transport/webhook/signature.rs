@@ -79,8 +79,9 @@ impl WebhookKey {
         if timestamp.is_empty() || signature_hex.is_empty() {
             return Err(SignatureError::Missing);
         }
-        let raw = hex::decode(signature_hex.trim()).map_err(|_| SignatureError::Malformed)?;
-        let bytes: [u8; 64] = raw.as_slice().try_into().map_err(|_| SignatureError::Malformed)?;
+        // Decoded in place: a signature of any other length is malformed.
+        let mut bytes = [0u8; 64];
+        hex::decode_to_slice(signature_hex.trim(), &mut bytes).map_err(|_| SignatureError::Malformed)?;
         // The top three bits of the last byte must be clear in a canonical signature (as botgo checks).
         if bytes[63] & 0xE0 != 0 {
             return Err(SignatureError::Malformed);
