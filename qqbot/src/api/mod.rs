@@ -6,6 +6,9 @@
 mod accounts;
 mod hooks;
 mod outbound;
+mod swept_map;
+
+pub(crate) use swept_map::SweptMap;
 
 pub use accounts::Accounts;
 pub use hooks::{ApiCall, ApiHooks, CalledApiHook, CallingApiHook};

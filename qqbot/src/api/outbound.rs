@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use tokio::time::Instant;
 
-use super::{Bot, Target};
+use super::{Bot, SweptMap, Target};
 use crate::config::{ParseLimitError, parse_rate};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};
@@ -78,35 +78,12 @@ pub(crate) struct Outbound {
     per_platform: HashMap<Platform, Spacing>,
     /// Per (platform, account, conversation): a FIFO lock held from waiting for the turn until the send is done,
     /// so sends to one conversation leave in order.
-    conversations: Mutex<HashMap<(Platform, String, Target), Turn>>,
+    conversations: Mutex<SweptMap<(Platform, String, Target), Turn>>,
     /// Per (platform, account): when the next send may start.
     accounts: Mutex<HashMap<(Platform, String), Instant>>,
     /// Per official message id: when its passive replies were sent.
-    passive: Mutex<Sweeping<HashMap<String, VecDeque<Instant>>>>,
+    passive: Mutex<SweptMap<String, VecDeque<Instant>>>,
 }
-
-/// A map swept of stale entries only when it has doubled since the last sweep: a sweep that keeps most entries
-/// (every message of the last five minutes, at thousands of events a second) would otherwise run again on the next
-/// call, making each call scan the whole map.
-#[derive(Default)]
-struct Sweeping<M> {
-    map: M,
-    sweep_above: usize,
-}
-
-impl<M> Sweeping<M> {
-    /// Whether a map of `len` entries is due for a sweep.
-    fn due(&self, len: usize) -> bool {
-        len > self.sweep_above.max(SWEEP_ABOVE)
-    }
-
-    /// Records the size a sweep left, so the next one waits until the map has doubled.
-    fn swept(&mut self, len: usize) {
-        self.sweep_above = len.saturating_mul(2);
-    }
-}
-
-const SWEEP_ABOVE: usize = 4096;
 
 /// One conversation's turn: held by the send in progress; the time of its last send.
 type Turn = Arc<tokio::sync::Mutex<Option<Instant>>>;
@@ -169,15 +146,11 @@ impl Outbound {
     fn passive_reply(&self, message_id: &str) -> Result<()> {
         let now = Instant::now();
         let window = PASSIVE_REPLY_WINDOW;
-        let mut guard = lock(&self.passive);
-        let sweeping = &mut *guard;
-        if sweeping.due(sweeping.map.len()) {
-            sweeping.map.retain(|_, stamps| stamps.back().is_some_and(|&t| t + window > now));
-            sweeping.swept(sweeping.map.len());
-        }
-        let stamps = match sweeping.map.get_mut(message_id) {
+        let mut passive = lock(&self.passive);
+        passive.sweep(|_, stamps| stamps.back().is_some_and(|&t| t + window > now));
+        let stamps = match passive.get_mut(message_id) {
             Some(stamps) => stamps,
-            None => sweeping.map.entry(message_id.to_owned()).or_default(),
+            None => passive.entry(message_id.to_owned()).or_default(),
         };
         while stamps.front().is_some_and(|&t| t + window <= now) {
             stamps.pop_front();
@@ -208,9 +181,7 @@ impl Outbound {
         let spacing = self.spacing(platform);
         let slot = spacing.conversation.map(|_| {
             let mut map = lock(&self.conversations);
-            if map.len() > SWEEP_ABOVE {
-                map.retain(|_, m| Arc::strong_count(m) > 1);
-            }
+            map.sweep(|_, m| Arc::strong_count(m) > 1);
             map.entry((platform, bot.self_id().to_owned(), target.clone())).or_default().clone()
         });
         let mut turn = match &slot {

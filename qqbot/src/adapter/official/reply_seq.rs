@@ -5,23 +5,19 @@
 //! In a cluster, the instance that admitted a message numbers its chain here as well; another instance replying
 //! in that chain takes numbers from a counter shared through Redis, in a range of its own, so the two never meet.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::api::SweptMap;
+
 const FORGET_AFTER: Duration = Duration::from_secs(3600);
-const SWEEP_ABOVE: usize = 4096;
 
 /// Per-chain `msg_seq` counters.
 #[derive(Debug, Default)]
 pub(crate) struct ReplySeq {
-    chains: Mutex<HashMap<String, (u32, Instant)>>,
-    /// The size above which the next sweep runs: twice what the last one kept, so a sweep that keeps most chains
-    /// (every reply of the last hour, at thousands a second) does not run again on the next reply.
-    sweep_above: AtomicUsize,
+    chains: Mutex<SweptMap<String, (u32, Instant)>>,
     #[cfg(feature = "redis")]
     cluster: std::sync::OnceLock<std::sync::Arc<crate::cluster::Cluster>>,
 }
@@ -56,10 +52,7 @@ impl ReplySeq {
     fn advance_local(&self, chain: &str, by: u32) -> u32 {
         let Ok(mut chains) = self.chains.lock() else { return by };
         let now = Instant::now();
-        if chains.len() > SWEEP_ABOVE.max(self.sweep_above.load(Ordering::Relaxed)) {
-            chains.retain(|_, (_, at)| now.duration_since(*at) < FORGET_AFTER);
-            self.sweep_above.store(chains.len().saturating_mul(2), Ordering::Relaxed);
-        }
+        chains.sweep(|_, (_, at)| now.duration_since(*at) < FORGET_AFTER);
         let entry = chains.entry(chain.to_owned()).or_insert((0, now));
         entry.0 = entry.0.saturating_add(by);
         entry.1 = now;
