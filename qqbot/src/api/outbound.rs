@@ -12,7 +12,7 @@
 //! fails with [`Error::Refused`] instead of vanishing.
 
 use std::any::Any;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -82,7 +82,41 @@ pub(crate) struct Outbound {
     /// Per (platform, account): when the next send may start.
     accounts: Mutex<HashMap<(Platform, String), Instant>>,
     /// Per official message id: when its passive replies were sent.
-    passive: Mutex<SweptMap<String, VecDeque<Instant>>>,
+    passive: Mutex<SweptMap<String, Stamps>>,
+}
+
+/// When the passive replies to one message were sent, oldest first: at most the quota, kept inline (one map entry
+/// per message, no second allocation).
+#[derive(Debug, Default)]
+struct Stamps {
+    at: [Option<Instant>; PASSIVE_REPLIES_PER_MESSAGE],
+    len: usize,
+}
+
+impl Stamps {
+    fn latest(&self) -> Option<Instant> {
+        self.len.checked_sub(1).and_then(|i| self.at[i])
+    }
+
+    /// Forgets the sends at or before `cutoff`.
+    fn forget_until(&mut self, cutoff: impl Fn(Instant) -> bool) {
+        let expired = self.at[..self.len].iter().take_while(|t| t.is_some_and(&cutoff)).count();
+        self.at.rotate_left(expired);
+        self.len -= expired;
+        self.at[self.len..].fill(None);
+    }
+
+    /// Records a send; `false` when the quota is used up.
+    fn push(&mut self, at: Instant) -> bool {
+        match self.at.get_mut(self.len) {
+            Some(slot) => {
+                *slot = Some(at);
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// One conversation's turn: held by the send in progress; the time of its last send.
@@ -147,15 +181,13 @@ impl Outbound {
         let now = Instant::now();
         let window = PASSIVE_REPLY_WINDOW;
         let mut passive = lock(&self.passive);
-        passive.sweep(|_, stamps| stamps.back().is_some_and(|&t| t + window > now));
+        passive.sweep(|_, stamps| stamps.latest().is_some_and(|t| t + window > now));
         let stamps = match passive.get_mut(message_id) {
             Some(stamps) => stamps,
             None => passive.entry(message_id.to_owned()).or_default(),
         };
-        while stamps.front().is_some_and(|&t| t + window <= now) {
-            stamps.pop_front();
-        }
-        if stamps.len() >= PASSIVE_REPLIES_PER_MESSAGE {
+        stamps.forget_until(|t| t + window <= now);
+        if !stamps.push(now) {
             return Err(Error::Refused {
                 action: "reply".into(),
                 reason: format!(
@@ -165,7 +197,6 @@ impl Outbound {
                 ),
             });
         }
-        stamps.push_back(now);
         Ok(())
     }
 
@@ -241,6 +272,9 @@ impl Bot for Paced {
             };
             if m.platform == Platform::Official {
                 self.outbound.passive_reply(&m.message_id)?;
+            }
+            if !self.outbound.paces(self.platform) {
+                return self.inner.reply(event, message).await;
             }
             let target = m.target();
             self.outbound.paced(self.platform, self.inner.as_ref(), &target, self.inner.reply(event, message)).await

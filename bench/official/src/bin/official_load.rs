@@ -13,7 +13,8 @@
 //! The bot is started with `QQBOT_APPID`, `QQBOT_SECRET`, `QQBOT_API_BASE`, `QQBOT_TOKEN_URL` and
 //! `QQBOT_WEBHOOK_LISTEN`/`QQBOT_WEBHOOK_PATH` or `QQBOT_GATEWAY_URL` pointing here; or it measures a bot started
 //! by hand (under a profiler) with `--pid`, `--api-port` (where the bot's `QQBOT_API_BASE` points) and
-//! `--webhook-port` (where it listens).
+//! `--webhook-port` (where it listens); `--first-id` numbers the events from there, so measuring the same bot again
+//! does not repeat ids it already answered (it would drop them as duplicates).
 //! It prints one JSON line: events/s, latency percentiles, missing and duplicate replies, the bot's CPU µs per
 //! event and RSS, and the load generator's own CPU share (to show it is not the bottleneck).
 
@@ -38,6 +39,9 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 struct Shared {
     epoch: Instant,
+    /// The number of event 0 (`--first-id`): a bot measured twice under `--pid` has seen the earlier run's ids and
+    /// would drop repeats as duplicates.
+    first_id: u64,
     /// When each event was handed to the bot, in ns since `epoch` (0: not yet).
     sent_ns: Vec<AtomicU64>,
     /// Latency of each event's first reply, in ns (0: none yet).
@@ -103,9 +107,9 @@ async fn group_message(
         return json_response(StatusCode::UNAUTHORIZED, json!({"code": 11244, "message": "token not exist or expire"}));
     }
     let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let index = req["msg_id"].as_str().and_then(qqbot_bench_official::parse_message_id);
-    let expected = index.map(|i| i.to_string());
-    match index {
+    let number = req["msg_id"].as_str().and_then(qqbot_bench_official::parse_message_id);
+    let expected = number.map(|n| n.to_string());
+    match number.and_then(|n| n.checked_sub(s.first_id)) {
         Some(i) if (i as usize) < s.sent_ns.len() && req["content"].as_str() == expected.as_deref() => {
             let sent = s.sent_ns[i as usize].load(Ordering::Acquire);
             let latency = s.now_ns().saturating_sub(sent).max(1);
@@ -123,7 +127,7 @@ async fn group_message(
     }
     json_response(
         StatusCode::OK,
-        json!({"id": format!("msg-{}", index.unwrap_or(0)), "timestamp": "2025-03-13T23:30:49+08:00"}),
+        json!({"id": format!("msg-{}", number.unwrap_or(0)), "timestamp": "2025-03-13T23:30:49+08:00"}),
     )
 }
 
@@ -203,12 +207,13 @@ struct Prepared {
     signature: String,
 }
 
-fn prepare(mode: Mode, key: &WebhookKey, from: u64, to: u64) -> Vec<Prepared> {
+fn prepare(mode: Mode, key: &WebhookKey, first_id: u64, from: u64, to: u64) -> Vec<Prepared> {
     // Signed ahead of the run, so the load generator's ed25519 work is not in the measured phase (the bot's
     // verification is: it is the platform's cost to the bot that is being measured).
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0).to_string();
     (from..to)
         .map(|i| {
+            let i = first_id + i;
             let event_id = format!("GROUP_AT_MESSAGE_CREATE:bench-{i}");
             let d = group_at_message(i);
             match mode {
@@ -366,6 +371,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let window: usize = args.num("window", 64);
     let rate: f64 = args.num("rate", 0.0);
     let stall = Duration::from_secs(args.num("stall-secs", 10));
+    let first_id: u64 = args.num("first-id", 0);
 
     // Fixed ports (`--api-port`, `--webhook-port`) let a bot started by hand (under a profiler, `--pid`) find it.
     let rest = tokio::net::TcpListener::bind(("127.0.0.1", args.num("api-port", 0u16))).await?;
@@ -375,6 +381,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let total = (warmup + events) as usize;
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
+        first_id,
         sent_ns: (0..total).map(|_| AtomicU64::new(0)).collect(),
         latency_ns: (0..total).map(|_| AtomicU64::new(0)).collect(),
         replies: AtomicU64::new(0),
@@ -453,13 +460,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let key = WebhookKey::from_secret(SECRET);
     let http = reqwest::Client::builder().pool_max_idle_per_host(window.max(1)).build()?;
-    let warm = prepare(mode, &key, 0, warmup);
+    let warm = prepare(mode, &key, first_id, 0, warmup);
     let target = Target { mode, http, url: webhook_url };
     let warm_phase = run_phase(&target, &shared, warm, 0, 0.0, Duration::from_secs(30)).await;
     if warm_phase.answered < warmup {
         return Err(format!("warm-up: only {} of {warmup} events answered", warm_phase.answered).into());
     }
-    let measured = prepare(mode, &key, warmup, warmup + events);
+    let measured = prepare(mode, &key, first_id, warmup, warmup + events);
     let (cpu0, self0) = (cpu_micros(pid).unwrap_or(0), cpu_micros(std::process::id()).unwrap_or(0));
     let phase = run_phase(&target, &shared, measured, warmup, rate, stall).await;
     let (cpu1, self1) = (cpu_micros(pid).unwrap_or(0), cpu_micros(std::process::id()).unwrap_or(0));

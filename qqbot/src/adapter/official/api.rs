@@ -17,7 +17,7 @@ use super::media::{MediaKind, MediaSource};
 use super::protocol::encode::OutgoingMessage;
 use super::protocol::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
-use super::transport::rest::{Body, FilePart, Rest, segment};
+use super::transport::rest::{Body, FilePart, Rest, decode, push_segment, segment};
 use crate::adapter::serde_lenient::lenient;
 use crate::api::Target;
 use crate::command::Ctx;
@@ -85,12 +85,6 @@ impl std::fmt::Debug for OfficialApi {
     }
 }
 
-fn decode<T: DeserializeOwned>(label: &str, v: Value) -> Result<T> {
-    T::deserialize(&v).map_err(|e| {
-        Error::adapter(OfficialError::from_response(label, 200, None, None, format!("unexpected answer: {e}"), None))
-    })
-}
-
 impl OfficialApi {
     pub(crate) fn new(rest: Rest) -> Self {
         OfficialApi { inner: Arc::new(ApiInner { rest, seq: ReplySeq::default() }) }
@@ -118,7 +112,7 @@ impl OfficialApi {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, label: &str) -> Result<T> {
-        decode(label, self.inner.rest.call(Method::GET, path, label, &Body::None).await?)
+        self.inner.rest.call_decoded(Method::GET, path, label, &Body::None).await
     }
 
     async fn send_json(&self, method: Method, path: &str, label: &str, body: Value) -> Result<Value> {
@@ -153,15 +147,18 @@ impl OfficialApi {
     /// Sends a typed message body (what [`plan`](super::protocol::encode::plan) builds): the one outbound path of replies and
     /// sends. A passive reply to a group or C2C chat gets the next `msg_seq` of its reply chain unless it has one;
     /// on a duplicate `msg_seq` the chain skips ahead and the send is retried once.
-    pub async fn send_message(&self, target: &Target, body: OutgoingMessage) -> Result<SentMessage> {
+    pub async fn send_message(&self, target: &Target, mut body: OutgoingMessage) -> Result<SentMessage> {
         let chain = match target {
             Target::Group(_) | Target::Private(_) => body.msg_id.clone().or_else(|| body.event_id.clone()),
             _ => None,
         };
         let has_seq = body.msg_seq.is_some();
-        self.send_numbered(target, chain, has_seq, |seq| match seq {
-            Some(seq) => OutgoingMessage { msg_seq: Some(seq), ..body.clone() }.to_value(),
-            None => body.to_value(),
+        // Encoded straight from the typed body: no JSON tree in between.
+        self.send_numbered(target, chain, has_seq, |seq| {
+            if seq.is_some() {
+                body.msg_seq = seq;
+            }
+            Body::encode(&body)
         })
         .await
     }
@@ -169,15 +166,14 @@ impl OfficialApi {
     /// Sends a message body given as JSON (for fields qqbot does not type yet). Numbered like
     /// [`OfficialApi::send_message`]: a passive reply (`msg_id` or `event_id` set) to a group or C2C chat gets the
     /// next `msg_seq` of its reply chain unless the body has one; a duplicate `msg_seq` is retried once.
-    pub async fn post_message(&self, target: &Target, body: Value) -> Result<SentMessage> {
+    pub async fn post_message(&self, target: &Target, mut body: Value) -> Result<SentMessage> {
         let chain = self.sequenced_chain(target, &body);
         let has_seq = body.get("msg_seq").is_some();
         self.send_numbered(target, chain, has_seq, |seq| {
-            let mut body = body.clone();
             if let (Some(seq), Some(obj)) = (seq, body.as_object_mut()) {
                 obj.insert("msg_seq".into(), seq.into());
             }
-            body
+            Body::encode(&body)
         })
         .await
     }
@@ -190,20 +186,21 @@ impl OfficialApi {
         target: &Target,
         chain: Option<String>,
         has_seq: bool,
-        render: impl Fn(Option<u32>) -> Value,
+        mut render: impl FnMut(Option<u32>) -> Result<Body>,
     ) -> Result<SentMessage> {
         let (path, label) = message_path(target);
         let seq = match chain.as_deref().filter(|_| !has_seq) {
             Some(c) => Some(self.inner.seq.next(c).await),
             None => None,
         };
-        match self.send_json(Method::POST, &path, label, render(seq)).await {
+        let rest = &self.inner.rest;
+        match rest.call_decoded(Method::POST, &path, label, &render(seq)?).await {
             Err(e) if is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) && chain.is_some() => {
                 let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16).await;
                 tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
-                decode(label, self.send_json(Method::POST, &path, label, render(Some(seq))).await?)
+                rest.call_decoded(Method::POST, &path, label, &render(Some(seq))?).await
             }
-            other => decode(label, other?),
+            other => other,
         }
     }
 
@@ -493,12 +490,15 @@ impl Ctx {
 
 /// The send endpoint of a target, and its name for errors and logs.
 fn message_path(target: &Target) -> (String, &'static str) {
-    match target {
-        Target::Group(id) => {
-            (format!("/v2/groups/{}/messages", segment(id)), "POST /v2/groups/{group_openid}/messages")
-        }
-        Target::Private(id) => (format!("/v2/users/{}/messages", segment(id)), "POST /v2/users/{openid}/messages"),
-        Target::Channel(id) => (format!("/channels/{}/messages", segment(id)), "POST /channels/{channel_id}/messages"),
-        Target::Dm(id) => (format!("/dms/{}/messages", segment(id)), "POST /dms/{guild_id}/messages"),
-    }
+    let (prefix, id, label) = match target {
+        Target::Group(id) => ("/v2/groups/", id, "POST /v2/groups/{group_openid}/messages"),
+        Target::Private(id) => ("/v2/users/", id, "POST /v2/users/{openid}/messages"),
+        Target::Channel(id) => ("/channels/", id, "POST /channels/{channel_id}/messages"),
+        Target::Dm(id) => ("/dms/", id, "POST /dms/{guild_id}/messages"),
+    };
+    let mut path = String::with_capacity(prefix.len() + id.len() + "/messages".len());
+    path.push_str(prefix);
+    push_segment(&mut path, id);
+    path.push_str("/messages");
+    (path, label)
 }

@@ -1,9 +1,12 @@
 //! The app access token: `appid` + `secret` → `access_token`, refreshed ahead of expiry by one background task,
 //! fetched by at most one caller at a time (the others wait and share it), and dropped when the API rejects it.
+//! Every REST call reads it, so the read takes no lock and the `Authorization` header is built once per token.
 
-use std::sync::RwLock;
+use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
+use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use tokio::time::Instant;
 
@@ -11,9 +14,10 @@ use super::error::OfficialError;
 use crate::adapter::serde_lenient::lenient;
 use crate::error::{Error, Result};
 
-#[derive(Clone)]
 struct AccessToken {
     value: String,
+    /// `QQBot {value}`: the `Authorization` header of every REST call.
+    header: HeaderValue,
     /// When to stop handing it out and fetch a new one (expiry minus the refresh margin).
     refresh_at: Instant,
 }
@@ -35,7 +39,7 @@ pub(crate) struct Credentials {
     token_url: String,
     http: reqwest::Client,
     refresh_ahead: Duration,
-    current: RwLock<Option<AccessToken>>,
+    current: ArcSwapOption<AccessToken>,
     /// Held while fetching, so concurrent callers share one refresh.
     refresh_gate: tokio::sync::Mutex<()>,
 }
@@ -62,7 +66,7 @@ impl Credentials {
             token_url,
             http,
             refresh_ahead,
-            current: RwLock::new(None),
+            current: ArcSwapOption::empty(),
             refresh_gate: tokio::sync::Mutex::new(()),
         }
     }
@@ -71,13 +75,21 @@ impl Credentials {
         &self.appid
     }
 
-    fn fresh(&self) -> Option<String> {
-        let guard = self.current.read().ok()?;
-        guard.as_ref().filter(|t| Instant::now() < t.refresh_at).map(|t| t.value.clone())
+    fn fresh(&self) -> Option<Arc<AccessToken>> {
+        self.current.load_full().filter(|t| Instant::now() < t.refresh_at)
     }
 
     /// A valid access token, fetching one if there is none or it is about to expire.
     pub(crate) async fn token(&self) -> Result<String> {
+        Ok(self.current_token().await?.value.clone())
+    }
+
+    /// The `Authorization` header of a valid access token (`QQBot {token}`), fetching one if needed.
+    pub(crate) async fn authorization(&self) -> Result<HeaderValue> {
+        Ok(self.current_token().await?.header.clone())
+    }
+
+    async fn current_token(&self) -> Result<Arc<AccessToken>> {
         if let Some(t) = self.fresh() {
             return Ok(t);
         }
@@ -86,27 +98,33 @@ impl Credentials {
         if let Some(t) = self.fresh() {
             return Ok(t);
         }
-        let token = self.fetch().await?;
-        let value = token.value.clone();
-        if let Ok(mut cur) = self.current.write() {
-            *cur = Some(token);
-        }
-        Ok(value)
+        let token = Arc::new(self.fetch().await?);
+        self.current.store(Some(token.clone()));
+        Ok(token)
     }
 
     /// Forgets `stale` (the API rejected it), so the next [`Credentials::token`] fetches a new one. A token that was
     /// already replaced is left alone.
     pub(crate) fn invalidate(&self, stale: &str) {
-        if let Ok(mut cur) = self.current.write()
-            && cur.as_ref().is_some_and(|t| t.value == stale)
-        {
-            *cur = None;
+        self.forget_if(|t| t.value == stale);
+    }
+
+    /// [`Credentials::invalidate`] for the token an `Authorization` header carried.
+    pub(crate) fn invalidate_header(&self, stale: &HeaderValue) {
+        self.forget_if(|t| t.header == stale);
+    }
+
+    fn forget_if(&self, stale: impl Fn(&AccessToken) -> bool) {
+        let current = self.current.load();
+        if current.as_deref().is_some_and(stale) {
+            // Only if it is still the current one: a refresh in between is kept.
+            self.current.compare_and_swap(&*current, None);
         }
     }
 
     /// When the background task should refresh next.
     fn next_refresh(&self) -> Option<Instant> {
-        self.current.read().ok()?.as_ref().map(|t| t.refresh_at)
+        self.current.load().as_ref().map(|t| t.refresh_at)
     }
 
     /// Keeps the token fresh until `stop` resolves: sleeps until the refresh time, refreshes, and on failure
@@ -158,8 +176,13 @@ impl Credentials {
                 let lifetime = Duration::from_secs(expires_in.unwrap_or(7200).clamp(1, 86_400) as u64);
                 // Refresh `refresh_ahead` early, but never later than half-way through a short remaining life.
                 let ahead = self.refresh_ahead.min(lifetime / 2);
+                let Ok(mut header) = HeaderValue::from_str(&format!("QQBot {value}")) else {
+                    let why = "the token endpoint returned an access_token that cannot be sent in an HTTP header";
+                    return Err(Error::adapter(OfficialError::from_response(ENDPOINT, status, None, None, why, None)));
+                };
+                header.set_sensitive(true);
                 tracing::debug!(appid = %self.appid, "fetched an official access token valid for {lifetime:?}");
-                Ok(AccessToken { value, refresh_at: Instant::now() + lifetime - ahead })
+                Ok(AccessToken { value, header, refresh_at: Instant::now() + lifetime - ahead })
             }
             Some(TokenAnswer { code, message, .. }) => {
                 let code = code.or(Some(100001).filter(|_| status == 200));

@@ -55,9 +55,9 @@ fn guild_role(member: Option<&Member>) -> Role {
 }
 
 fn group_role(role: Option<&str>) -> Role {
-    match role.map(str::to_ascii_lowercase).as_deref() {
-        Some("owner") => Role::Owner,
-        Some("admin" | "administrator") => Role::Admin,
+    match role {
+        Some(r) if r.eq_ignore_ascii_case("owner") => Role::Owner,
+        Some(r) if r.eq_ignore_ascii_case("admin") || r.eq_ignore_ascii_case("administrator") => Role::Admin,
         _ => Role::Member,
     }
 }
@@ -100,11 +100,11 @@ fn build_message(reply_to: Option<&str>, content: &str, attachments: &[Attachmen
 }
 
 fn channel_message(ev: &OfficialEvent, m: &ChannelMessage, scene: Scene, self_id: &str) -> MessageEvent {
-    let author = m.author.clone().unwrap_or_default();
-    let mut sender = Sender::new(s(&author.id));
-    sender.nickname = author.username.clone();
+    let author = m.author.as_ref();
+    let mut sender = Sender::new(author.and_then(|a| a.id.clone()).unwrap_or_default());
+    sender.nickname = author.and_then(|a| a.username.clone());
     sender.card = m.member.as_ref().and_then(|mb| mb.nick.clone()).filter(|n| !n.is_empty());
-    sender.is_bot = author.bot.unwrap_or(false);
+    sender.is_bot = author.and_then(|a| a.bot).unwrap_or(false);
     sender.role = if scene == Scene::GUILD { guild_role(m.member.as_ref()) } else { Role::Member };
     let reply_to = m.message_reference.as_ref().and_then(|r| r.message_id.clone());
     let message = build_message(reply_to.as_deref(), m.content.as_deref().unwrap_or(""), &m.attachments);
@@ -129,11 +129,11 @@ fn quote_of(scene: Option<&MessageScene>, reference: Option<&MessageReference>) 
 }
 
 fn group_message(ev: &OfficialEvent, m: &GroupMessage, self_id: &str) -> MessageEvent {
-    let author = m.author.clone().unwrap_or_default();
-    let mut sender = Sender::new(author.openid().unwrap_or_default());
-    sender.nickname = author.username.clone();
-    sender.is_bot = author.bot.unwrap_or(false);
-    sender.role = group_role(author.member_role.as_deref());
+    let author = m.author.as_ref();
+    let mut sender = Sender::new(author.and_then(QqAuthor::openid).unwrap_or_default());
+    sender.nickname = author.and_then(|a| a.username.clone());
+    sender.is_bot = author.and_then(|a| a.bot).unwrap_or(false);
+    sender.role = group_role(author.and_then(|a| a.member_role.as_deref()));
     let reply_to = quote_of(m.message_scene.as_ref(), m.message_reference.as_ref());
     let at_event = ev.t == "GROUP_AT_MESSAGE_CREATE";
     let content = m.content.as_deref().unwrap_or("");
@@ -162,8 +162,7 @@ fn group_message(ev: &OfficialEvent, m: &GroupMessage, self_id: &str) -> Message
 }
 
 fn c2c_message(ev: &OfficialEvent, m: &C2cMessage, self_id: &str) -> MessageEvent {
-    let author = m.author.clone().unwrap_or_default();
-    let sender = Sender::new(author.openid().unwrap_or_default());
+    let sender = Sender::new(m.author.as_ref().and_then(QqAuthor::openid).unwrap_or_default());
     let reply_to = quote_of(m.message_scene.as_ref(), m.message_reference.as_ref());
     let message = build_message(reply_to.as_deref(), m.content.as_deref().unwrap_or(""), &m.attachments);
     let mut e = MessageEvent::new(Platform::Official, Scene::C2C, self_id, sender, message);

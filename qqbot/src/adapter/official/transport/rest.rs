@@ -5,7 +5,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
 use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::super::credentials::Credentials;
@@ -20,6 +24,8 @@ use crate::event::Platform;
 pub(crate) enum Body {
     None,
     Json(Value),
+    /// A JSON body already encoded (a typed body, serialized once, without a JSON tree in between).
+    Encoded(Bytes),
     /// `multipart/form-data`: text fields, and one file part.
     Multipart {
         fields: Vec<(String, String)>,
@@ -51,14 +57,57 @@ impl std::fmt::Debug for Rest {
 /// Percent-encodes one path segment (ids such as `ROBOT1.0_…!!` or `REFIDX_…=` carry reserved characters).
 pub(crate) fn segment(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
+    push_segment(&mut out, id);
+    out
+}
+
+/// [`segment`], appended to `out`.
+pub(crate) fn push_segment(out: &mut String, id: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
         }
     }
-    out
+}
+
+impl Body {
+    /// `value` encoded as JSON.
+    pub(crate) fn encode(value: &impl serde::Serialize) -> Result<Body> {
+        serde_json::to_vec(value)
+            .map(|bytes| Body::Encoded(bytes.into()))
+            .map_err(|e| Error::Handler(format!("cannot encode a request body as JSON: {e}")))
+    }
+
+    /// The body as JSON, for the API-call hooks.
+    fn params(&self) -> Value {
+        match self {
+            Body::Json(v) => v.clone(),
+            Body::Encoded(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            Body::None | Body::Multipart { .. } => Value::Null,
+        }
+    }
+}
+
+/// The one field of an answer that says whether a call failed, read without building the rest of the answer.
+#[derive(Deserialize)]
+struct Outcome {
+    #[serde(default)]
+    code: Option<Value>,
+}
+
+/// An answer's JSON (`null` for an empty body or one that is not JSON, as the platform sends for some endpoints).
+fn json_of(bytes: &[u8]) -> Value {
+    if bytes.is_empty() { Value::Null } else { serde_json::from_slice(bytes).unwrap_or(Value::Null) }
+}
+
+/// Decodes an answer into `T`; `label` names the endpoint in the error.
+pub(crate) fn decode<T: DeserializeOwned>(label: &str, v: Value) -> Result<T> {
+    T::deserialize(&v).map_err(|e| {
+        Error::adapter(OfficialError::from_response(label, 200, None, None, format!("unexpected answer: {e}"), None))
+    })
 }
 
 /// A transport error with its causes (`error sending request: tcp connect error: Connection refused`), without
@@ -94,35 +143,59 @@ impl Rest {
     /// The one call function of the official adapter: the app's API-call hooks see every request here.
     pub(crate) async fn call(&self, method: Method, path: &str, label: &str, body: &Body) -> Result<Value> {
         if self.hooks.is_empty() {
-            return self.perform(method, path, label, body).await;
+            return self.perform(method, path, label, body).await.map(|answer| json_of(&answer));
         }
-        let params = match body {
-            Body::Json(v) => v.clone(),
-            Body::None | Body::Multipart { .. } => Value::Null,
-        };
         let call = ApiCall {
             platform: Platform::Official,
             self_id: self.creds.appid().to_owned(),
             action: label.to_owned(),
-            params,
+            params: body.params(),
         };
-        self.hooks.around(&call, self.perform(method, path, label, body)).await
+        self.hooks.around(&call, async { self.perform(method, path, label, body).await.map(|a| json_of(&a)) }).await
     }
 
-    async fn perform(&self, method: Method, path: &str, label: &str, body: &Body) -> Result<Value> {
+    /// [`Rest::call`] with the answer decoded straight into `T`: no JSON tree is built when no API-call hook
+    /// needs to see one.
+    pub(crate) async fn call_decoded<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        label: &str,
+        body: &Body,
+    ) -> Result<T> {
+        if !self.hooks.is_empty() {
+            return decode(label, self.call(method, path, label, body).await?);
+        }
+        let answer = self.perform(method, path, label, body).await?;
+        match serde_json::from_slice(&answer) {
+            Ok(decoded) => Ok(decoded),
+            // The same error (or the same lenient reading of an empty body) as through the JSON tree.
+            Err(_) => decode(label, json_of(&answer)),
+        }
+    }
+
+    /// Sends the request (again after a token refresh or a system error the platform says to retry) and returns
+    /// the body of a successful answer.
+    async fn perform(&self, method: Method, path: &str, label: &str, body: &Body) -> Result<Bytes> {
         let mut refreshed = false;
         let mut retried_system = false;
+        let mut url = String::with_capacity(self.base.len() + path.len());
+        url.push_str(&self.base);
+        url.push_str(path);
         loop {
-            let token = self.creds.token().await?;
+            let authorization = self.creds.authorization().await?;
             let started = Instant::now();
             let mut req = self
                 .http
-                .request(method.clone(), format!("{}{}", self.base, path))
-                .header("Authorization", format!("QQBot {token}"))
+                .request(method.clone(), url.as_str())
+                .header(AUTHORIZATION, authorization.clone())
                 .header("X-Union-Appid", self.creds.appid());
             req = match body {
                 Body::None => req,
                 Body::Json(v) => req.json(v),
+                Body::Encoded(bytes) => {
+                    req.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(bytes.clone())
+                }
                 Body::Multipart { fields, file } => {
                     let mut form = reqwest::multipart::Form::new();
                     for (k, v) in fields {
@@ -140,13 +213,17 @@ impl Rest {
             let trace_id = resp.headers().get("X-Tps-trace-ID").and_then(|v| v.to_str().ok()).map(str::to_owned);
             let bytes = resp.bytes().await.map_err(|e| Error::adapter(OfficialError::transport(label, describe(e))))?;
             tracing::debug!(endpoint = %label, status, elapsed_ms = started.elapsed().as_millis() as u64, trace_id = ?trace_id, "official API call");
-            let json: Value =
-                if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-            let code = json.get("code").and_then(serde_lenient::value_i64).filter(|c| *c != 0);
-            let success = (200..300).contains(&status) && code.is_none();
-            if success {
-                return Ok(json);
+            // Most answers succeed: only their `code` is read here, the rest is decoded once by the caller.
+            let code = if bytes.is_empty() {
+                None
+            } else {
+                serde_json::from_slice::<Outcome>(&bytes).ok().and_then(|o| o.code)
+            };
+            let code = code.as_ref().and_then(serde_lenient::value_i64).filter(|c| *c != 0);
+            if (200..300).contains(&status) && code.is_none() {
+                return Ok(bytes);
             }
+            let json = json_of(&bytes);
             if json.is_null() && !bytes.is_empty() {
                 tracing::warn!(endpoint = %label, status, "official API answered with a body that is not JSON");
             }
@@ -163,7 +240,7 @@ impl Rest {
             }
             if err.kind == OfficialErrorKind::TokenExpired && !refreshed {
                 tracing::info!(endpoint = %label, "the access token was rejected; refreshing it and retrying once");
-                self.creds.invalidate(&token);
+                self.creds.invalidate_header(&authorization);
                 refreshed = true;
                 continue;
             }
