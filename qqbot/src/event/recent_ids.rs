@@ -2,12 +2,13 @@
 //! is handled once, and a cluster instance remembers which messages it admitted.
 
 use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 
-/// The last `capacity` ids.
+/// The last `capacity` ids. Each id is stored once, shared by the set and the order.
 #[derive(Debug)]
 pub(crate) struct RecentIds {
-    set: HashSet<String>,
-    order: VecDeque<String>,
+    set: HashSet<Arc<str>>,
+    order: VecDeque<Arc<str>>,
     capacity: usize,
 }
 
@@ -18,17 +19,24 @@ impl RecentIds {
 
     /// Records `id`; false if it was seen recently.
     pub(crate) fn insert(&mut self, id: &str) -> bool {
+        self.admit(id).is_some()
+    }
+
+    /// Records `id` and returns the stored id (to [`RecentIds::forget`] it later without a copy); `None` if it was
+    /// seen recently.
+    pub(crate) fn admit(&mut self, id: &str) -> Option<Arc<str>> {
         if self.set.contains(id) {
-            return false;
+            return None;
         }
         if self.order.len() >= self.capacity
             && let Some(old) = self.order.pop_front()
         {
             self.set.remove(&old);
         }
-        self.set.insert(id.to_owned());
-        self.order.push_back(id.to_owned());
-        true
+        let id: Arc<str> = Arc::from(id);
+        self.set.insert(id.clone());
+        self.order.push_back(id.clone());
+        Some(id)
     }
 
     /// Whether `id` was seen recently.
@@ -40,7 +48,7 @@ impl RecentIds {
     /// Forgets `id`, so the next delivery of it counts as new (an event we asked the platform to send again).
     pub(crate) fn forget(&mut self, id: &str) {
         if self.set.remove(id)
-            && let Some(at) = self.order.iter().rposition(|o| o == id)
+            && let Some(at) = self.order.iter().rposition(|o| &**o == id)
         {
             self.order.remove(at);
         }

@@ -116,7 +116,11 @@ const ACK: &str = r#"{"op":12,"d":0}"#;
 const ACK_AGAIN: &str = r#"{"op":12,"d":1}"#;
 
 fn ack(body: &'static str) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+    let mut response = Response::new(axum::body::Body::from(bytes::Bytes::from_static(body.as_bytes())));
+    response
+        .headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    response
 }
 
 fn reject(status: StatusCode, why: &str) -> Response {
@@ -158,15 +162,18 @@ async fn handle(State(state): State<Arc<WebhookState>>, headers: HeaderMap, body
         }
         opcode::HEARTBEAT => axum::Json(json!({ "op": opcode::HEARTBEAT_ACK, "d": payload.d })).into_response(),
         opcode::DISPATCH => {
-            let t = payload.t.clone().unwrap_or_default();
-            let key = dedup_key(&t, payload.id.as_deref(), &payload.d);
-            if let Some(key) = &key {
-                let fresh = state.recent.lock().map(|mut r| r.insert(key)).unwrap_or(true);
-                if !fresh {
-                    tracing::debug!(event = %t, "acknowledging a webhook event delivered twice without handling it again");
-                    return ack(ACK);
-                }
-            }
+            let t = payload.t.as_deref().unwrap_or_default();
+            let key = match dedup_key(t, payload.id.as_deref(), &payload.d) {
+                None => None,
+                Some(key) => match state.recent.lock().map(|mut r| r.admit(&key)) {
+                    Ok(Some(stored)) => Some(stored),
+                    Ok(None) => {
+                        tracing::debug!(event = %t, "acknowledging a webhook event delivered twice without handling it again");
+                        return ack(ACK);
+                    }
+                    Err(_) => None,
+                },
+            };
             let ev = OfficialEvent::from_payload(payload);
             if state.auto_ack
                 && let OfficialPayload::Interaction(i) = &ev.payload
