@@ -193,7 +193,8 @@ impl Dispatcher {
         #[cfg(feature = "redis")]
         let event = match &self.app.cluster {
             None => event,
-            Some(cluster) => match self.admit(cluster, event).await {
+            // Boxed: a cluster is the rarer setup, and its wait would otherwise enlarge every event's task.
+            Some(cluster) => match Box::pin(self.admit(cluster, event)).await {
                 Some(event) => event,
                 None => return,
             },
@@ -278,13 +279,16 @@ impl Dispatcher {
                 }
             }
         };
-        self.app.switches.load().await;
+        if !self.app.switches.loaded() {
+            // Boxed: a reload happens after a switch change, not per event.
+            Box::pin(self.app.switches.load()).await;
+        }
         // A message a waiting handler takes (`ctx.wait_reply`) goes to it alone; its handling lasts until that
         // handler settles again. Costs one atomic load when nobody waits.
         let event = match self.app.waiters.offer(event) {
             Offer::Declined(event) => event,
             Offer::Taken(resumed) => {
-                let _ = resumed.await;
+                let _ = Box::pin(resumed).await;
                 return;
             }
         };
@@ -387,14 +391,14 @@ impl Dispatcher {
                 continue;
             }
             if let Some(permission) = &cmd.permission
-                && !permission.allows(&ctx).await
+                && !Box::pin(permission.allows(&ctx)).await
             {
                 let err =
                     CommandError::PermissionDenied { command: cmd.name.clone(), message: cmd.admin_error_msg.clone() };
                 if cmd.admin_error_msg.is_some() {
                     ran = true;
                     self.fail(ctx.clone(), Some(cmd), err, command_like).await;
-                    self.app.hooks.after(&ctx, CommandOutcome::PermissionDenied).await;
+                    Box::pin(self.app.hooks.after(&ctx, CommandOutcome::PermissionDenied)).await;
                     break;
                 }
                 tracing::trace!(command = %cmd.name, "skipped: permission check failed");
@@ -404,7 +408,7 @@ impl Dispatcher {
                 continue;
             }
             if (cmd.cooldown.is_some() || cmd.rate_limit.is_some())
-                && let Err(err) = self.app.limits.check(cmd, &shared.sender, msg).await
+                && let Err(err) = Box::pin(self.app.limits.check(cmd, &shared.sender, msg)).await
             {
                 // A limited command was hit and answered (or silenced on purpose): the chain ends here, as for a
                 // command that ran.
@@ -412,10 +416,12 @@ impl Dispatcher {
                 self.fail(ctx, Some(cmd), err, true).await;
                 break;
             }
-            if !self.app.hooks.before_command.is_empty() && self.app.hooks.before(&ctx).await == HookFlow::Stop {
+            if !self.app.hooks.before_command.is_empty()
+                && Box::pin(self.app.hooks.before(&ctx)).await == HookFlow::Stop
+            {
                 tracing::info!(command = %cmd.name, user = %shared.sender.user_id, "stopped by a before_command hook");
                 ran = true;
-                self.app.hooks.after(&ctx, CommandOutcome::Stopped).await;
+                Box::pin(self.app.hooks.after(&ctx, CommandOutcome::Stopped)).await;
                 break;
             }
             let result = match std::panic::catch_unwind(AssertUnwindSafe(|| (cmd.handler)(ctx.clone()))) {
@@ -462,7 +468,7 @@ impl Dispatcher {
                 }
             };
             if !self.app.hooks.after_command.is_empty() {
-                self.app.hooks.after(&ctx, outcome).await;
+                Box::pin(self.app.hooks.after(&ctx, outcome)).await;
             }
             if stop {
                 break;
@@ -486,10 +492,11 @@ impl Dispatcher {
         } else {
             None
         };
+        // Boxed, like the other rare paths: help and suggestions are not what most events do.
         if let Some(text) = help {
-            self.send_reply(&ctx, "help", text.into()).await;
+            Box::pin(self.send_reply(&ctx, "help", text.into())).await;
         } else if self.app.suggest && command_like {
-            self.suggest(&ctx, msg.scene).await;
+            Box::pin(self.suggest(&ctx, msg.scene)).await;
         }
     }
 
@@ -556,7 +563,19 @@ impl Dispatcher {
 
     /// Routes an error: the command's `on_error`, then the app's, then the default reply in the app's language.
     /// `command_like` says whether the message was addressed to the bot: skipped commands are mentioned only then.
-    async fn fail(&self, ctx: Ctx, cmd: Option<&BotCommand>, err: CommandError, command_like: bool) {
+    ///
+    /// Boxed: errors are the rare path, and their hooks and rendering would otherwise enlarge every event's task.
+    fn fail<'a>(
+        &'a self,
+        ctx: Ctx,
+        cmd: Option<&'a BotCommand>,
+        err: CommandError,
+        command_like: bool,
+    ) -> futures_util::future::BoxFuture<'a, ()> {
+        Box::pin(self.fail_inner(ctx, cmd, err, command_like))
+    }
+
+    async fn fail_inner(&self, ctx: Ctx, cmd: Option<&BotCommand>, err: CommandError, command_like: bool) {
         log_error(&err, cmd);
         let hooks = cmd.and_then(|c| c.on_error.as_ref()).into_iter().chain(self.app.on_error.as_ref());
         let mut err = err;

@@ -185,11 +185,16 @@ impl Switches {
         user.is_some_and(|u| self.deny_users.contains(u)) || group.is_some_and(|g| self.deny_groups.contains(g))
     }
 
+    /// Whether the cache holds the newest switches (no [`Switches::load`] needed).
+    pub fn loaded(&self) -> bool {
+        self.loaded.load(Ordering::Acquire) == self.wanted.load(Ordering::Acquire)
+    }
+
     /// Reads the stored switches into the cache, once (and again after another instance of a cluster changed
     /// them); otherwise it returns at once. The dispatcher calls it before each check; other code calls it before
     /// [`Switches::is_enabled`].
     pub async fn load(&self) {
-        if self.loaded.load(Ordering::Acquire) == self.wanted.load(Ordering::Acquire) {
+        if self.loaded() {
             return;
         }
         let _reading = self.reading.lock().await;
