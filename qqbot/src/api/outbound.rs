@@ -289,3 +289,30 @@ impl Bot for Paced {
         self.inner.api()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quota_slides_with_the_window() {
+        let t0 = Instant::now();
+        let at = |secs: u64| t0 + Duration::from_secs(secs);
+        let mut stamps = Stamps::default();
+        for i in 0..PASSIVE_REPLIES_PER_MESSAGE as u64 {
+            assert!(stamps.push(at(i * 10)), "reply {i} is within the quota");
+        }
+        assert!(!stamps.push(at(60)), "the sixth is refused");
+        assert_eq!(stamps.latest(), Some(at(40)));
+        // The first two leave the window; the rest stay, oldest first.
+        stamps.forget_until(|t| t + PASSIVE_REPLY_WINDOW <= at(315));
+        assert_eq!(stamps.len, 3);
+        assert_eq!(&stamps.at[..3], &[Some(at(20)), Some(at(30)), Some(at(40))]);
+        assert!(stamps.at[3..].iter().all(Option::is_none));
+        assert!(stamps.push(at(315)) && stamps.push(at(316)));
+        assert!(!stamps.push(at(317)));
+        assert_eq!(stamps.latest(), Some(at(316)));
+        stamps.forget_until(|_| true);
+        assert_eq!((stamps.len, stamps.latest()), (0, None));
+    }
+}
