@@ -262,20 +262,27 @@ impl Bot for Paced {
     }
 
     fn send<'a>(&'a self, target: &'a Target, message: Message) -> BoxFuture<'a, Result<String>> {
+        if !self.outbound.paces(self.platform) {
+            return self.inner.send(target, message);
+        }
         Box::pin(self.outbound.paced(self.platform, self.inner.as_ref(), target, self.inner.send(target, message)))
     }
 
+    /// A passive reply to an official message is counted against its quota when the reply is made; an unpaced
+    /// reply is the account's own future, with no second one around it.
     fn reply<'a>(&'a self, event: &'a Event, message: Message) -> BoxFuture<'a, Result<String>> {
+        let Event::Message(m) = event else {
+            return self.inner.reply(event, message);
+        };
+        if m.platform == Platform::Official
+            && let Err(refused) = self.outbound.passive_reply(&m.message_id)
+        {
+            return Box::pin(std::future::ready(Err(refused)));
+        }
+        if !self.outbound.paces(self.platform) {
+            return self.inner.reply(event, message);
+        }
         Box::pin(async move {
-            let Event::Message(m) = event else {
-                return self.inner.reply(event, message).await;
-            };
-            if m.platform == Platform::Official {
-                self.outbound.passive_reply(&m.message_id)?;
-            }
-            if !self.outbound.paces(self.platform) {
-                return self.inner.reply(event, message).await;
-            }
             let target = m.target();
             self.outbound.paced(self.platform, self.inner.as_ref(), &target, self.inner.reply(event, message)).await
         })

@@ -8,7 +8,7 @@ use futures_util::future::BoxFuture;
 
 use super::api::OfficialApi;
 use super::media::{ChainBuilder, InlineChainBuilder, MediaKind, MediaSource};
-use super::protocol::encode::{MediaRef, Part, plan};
+use super::protocol::encode::{MediaRef, OutgoingMessage, Part, plan};
 use super::protocol::event::OfficialPayload;
 use crate::api::{Bot, Target};
 use crate::error::{Error, Result};
@@ -63,14 +63,31 @@ impl OfficialBot {
 
     async fn send_part(&self, target: &Target, reply_to: Option<&ReplyTo>, part: Part) -> Result<Option<String>> {
         let Part { mut body, media } = part;
+        // Media parts are the rarer ones: boxed, their data does not size every text reply's future.
+        let media = media.map(Box::new);
         match reply_to {
             Some(ReplyTo::Message(id)) => body.msg_id = Some(id.clone()),
             Some(ReplyTo::Event(id)) => body.event_id = Some(id.clone()),
             None => {}
         }
-        let Some((kind, media)) = media else {
-            return Ok(self.api.send_message(target, body).await?.id);
-        };
+        match media {
+            None => Ok(self.api.send_message(target, body).await?.id),
+            // Boxed too: an upload or a multipart request besides the send would otherwise make every text
+            // reply's future several kilobytes larger.
+            Some(media) => {
+                let (kind, media) = *media;
+                Box::pin(self.send_media(target, body, kind, media)).await
+            }
+        }
+    }
+
+    async fn send_media(
+        &self,
+        target: &Target,
+        mut body: OutgoingMessage,
+        kind: MediaKind,
+        media: Media,
+    ) -> Result<Option<String>> {
         let source = self.prepare(kind, &media).await?;
         match target {
             Target::Group(_) | Target::Private(_) => {

@@ -193,15 +193,27 @@ impl OfficialApi {
             Some(c) => Some(self.inner.seq.next(c).await),
             None => None,
         };
-        let rest = &self.inner.rest;
-        match rest.call_decoded(Method::POST, &path, label, &render(seq)?).await {
-            Err(e) if is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) && chain.is_some() => {
-                let seq = self.inner.seq.advance(chain.as_deref().unwrap_or_default(), 16).await;
-                tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
-                rest.call_decoded(Method::POST, &path, label, &render(Some(seq))?).await
+        let first = self.inner.rest.call_decoded(Method::POST, &path, label, &render(seq)?).await;
+        match (first, chain) {
+            (Err(e), Some(chain)) if is_kind(&e, &OfficialErrorKind::DuplicateMsgSeq) => {
+                // Boxed: a retry is rare, and a second request's future would double this one's size.
+                Box::pin(self.resend_numbered(&path, label, &chain, &mut render)).await
             }
-            other => other,
+            (other, _) => other,
         }
+    }
+
+    /// Sends a passive reply again after a "duplicate msg_seq" answer, with the chain moved ahead.
+    async fn resend_numbered(
+        &self,
+        path: &str,
+        label: &str,
+        chain: &str,
+        render: &mut impl FnMut(Option<u32>) -> Result<Body>,
+    ) -> Result<SentMessage> {
+        let seq = self.inner.seq.advance(chain, 16).await;
+        tracing::info!(endpoint = %label, "duplicate msg_seq; retrying once with msg_seq {seq}");
+        self.inner.rest.call_decoded(Method::POST, path, label, &render(Some(seq))?).await
     }
 
     /// The reply chain a body belongs to, when it needs a `msg_seq` (passive group/C2C replies).

@@ -41,7 +41,9 @@ impl ReplySeq {
         if let Some(cluster) = self.cluster.get()
             && !cluster.owns_chain(chain)
         {
-            match cluster.next_shared_seq(chain, by).await {
+            // Boxed: the Redis round trip is the cluster's rare case, and its future would otherwise enlarge
+            // every reply's.
+            match Box::pin(cluster.next_shared_seq(chain, by)).await {
                 Ok(n) => return n,
                 Err(e) => tracing::debug!("numbering reply chain {chain} locally: {e}"),
             }

@@ -151,7 +151,9 @@ impl Rest {
             action: label.to_owned(),
             params: body.params(),
         };
-        self.hooks.around(&call, async { self.perform(method, path, label, body).await.map(|a| json_of(&a)) }).await
+        // Boxed: without hooks (the usual case) this future is then just the request's.
+        Box::pin(self.hooks.around(&call, async { self.perform(method, path, label, body).await.map(|a| json_of(&a)) }))
+            .await
     }
 
     /// [`Rest::call`] with the answer decoded straight into `T`: no JSON tree is built when no API-call hook
@@ -164,7 +166,8 @@ impl Rest {
         body: &Body,
     ) -> Result<T> {
         if !self.hooks.is_empty() {
-            return decode(label, self.call(method, path, label, body).await?);
+            // Boxed: with hooks the call goes through JSON anyway, and its future would double this one's size.
+            return decode(label, Box::pin(self.call(method, path, label, body)).await?);
         }
         let answer = self.perform(method, path, label, body).await?;
         match serde_json::from_slice(&answer) {
