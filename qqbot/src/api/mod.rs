@@ -5,9 +5,11 @@
 
 mod accounts;
 mod hooks;
+mod id_keys;
 mod outbound;
 mod swept_map;
 
+pub(crate) use id_keys::IdKeys;
 pub(crate) use swept_map::SweptMap;
 
 pub use accounts::Accounts;

@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use tokio::time::Instant;
 
-use super::{Bot, SweptMap, Target};
+use super::{Bot, IdKeys, SweptMap, Target};
 use crate::config::{ParseLimitError, parse_rate};
 use crate::error::{Error, Result};
 use crate::event::{Event, Platform};
@@ -81,8 +81,9 @@ pub(crate) struct Outbound {
     conversations: Mutex<SweptMap<(Platform, String, Target), Turn>>,
     /// Per (platform, account): when the next send may start.
     accounts: Mutex<HashMap<(Platform, String), Instant>>,
-    /// Per official message id: when its passive replies were sent.
-    passive: Mutex<SweptMap<String, Stamps>>,
+    /// Per official message id (by its key): when its passive replies were sent.
+    passive: Mutex<SweptMap<u64, Stamps>>,
+    passive_keys: IdKeys,
 }
 
 /// When the passive replies to one message were sent, oldest first: at most the quota, kept inline (one map entry
@@ -152,6 +153,7 @@ impl Outbound {
             conversations: Mutex::default(),
             accounts: Mutex::default(),
             passive: Mutex::default(),
+            passive_keys: IdKeys::default(),
         })
     }
 
@@ -182,10 +184,7 @@ impl Outbound {
         let window = PASSIVE_REPLY_WINDOW;
         let mut passive = lock(&self.passive);
         passive.sweep(|_, stamps| stamps.latest().is_some_and(|t| t + window > now));
-        let stamps = match passive.get_mut(message_id) {
-            Some(stamps) => stamps,
-            None => passive.entry(message_id.to_owned()).or_default(),
-        };
+        let stamps = passive.entry(self.passive_keys.key(message_id)).or_default();
         stamps.forget_until(|t| t + window <= now);
         if !stamps.push(now) {
             return Err(Error::Refused {

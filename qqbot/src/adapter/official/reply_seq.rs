@@ -10,14 +10,16 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::api::SweptMap;
+use crate::api::{IdKeys, SweptMap};
 
 const FORGET_AFTER: Duration = Duration::from_secs(3600);
 
 /// Per-chain `msg_seq` counters.
 #[derive(Debug, Default)]
 pub(crate) struct ReplySeq {
-    chains: Mutex<SweptMap<String, (u32, Instant)>>,
+    /// Per chain (by the key of its message or event id): the last number and when it was taken.
+    chains: Mutex<SweptMap<u64, (u32, Instant)>>,
+    keys: IdKeys,
     #[cfg(feature = "redis")]
     cluster: std::sync::OnceLock<std::sync::Arc<crate::cluster::Cluster>>,
 }
@@ -55,7 +57,7 @@ impl ReplySeq {
         let Ok(mut chains) = self.chains.lock() else { return by };
         let now = Instant::now();
         chains.sweep(|_, (_, at)| now.duration_since(*at) < FORGET_AFTER);
-        let entry = chains.entry(chain.to_owned()).or_insert((0, now));
+        let entry = chains.entry(self.keys.key(chain)).or_insert((0, now));
         entry.0 = entry.0.saturating_add(by);
         entry.1 = now;
         entry.0
