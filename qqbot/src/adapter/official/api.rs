@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ use super::media::{MediaKind, MediaSource};
 use super::protocol::encode::OutgoingMessage;
 use super::protocol::model::{Channel, GatewayBot, Guild, Member, User};
 use super::reply_seq::ReplySeq;
-use super::transport::rest::{Body, FilePart, Rest, decode, push_segment, segment};
+use super::transport::rest::{Body, FilePart, Rest, push_segment, segment};
 use crate::adapter::serde_lenient::lenient;
 use crate::api::Target;
 use crate::command::Ctx;
@@ -115,8 +115,9 @@ impl OfficialApi {
         self.inner.rest.call_decoded(Method::GET, path, label, &Body::None).await
     }
 
-    async fn send_json(&self, method: Method, path: &str, label: &str, body: Value) -> Result<Value> {
-        self.inner.rest.call(method, path, label, &Body::Json(body)).await
+    /// A call with a JSON body, its answer decoded straight into `T` (`IgnoredAny` when only success matters).
+    async fn send_json<T: DeserializeOwned>(&self, method: Method, path: &str, label: &str, body: Value) -> Result<T> {
+        self.inner.rest.call_decoded(method, path, label, &Body::Json(body)).await
     }
 
     /// `GET /users/@me`: the bot's own user (its `id` is the one used in mentions).
@@ -259,7 +260,7 @@ impl OfficialApi {
             }
         }
         let file = Some(FilePart { field: "file_image".into(), filename: filename.to_owned(), bytes: image });
-        decode(label, self.inner.rest.call(Method::POST, &path, label, &Body::Multipart { fields, file }).await?)
+        self.inner.rest.call_decoded(Method::POST, &path, label, &Body::Multipart { fields, file }).await
     }
 
     /// Uploads media for a group or C2C message (`srv_send_msg: false`): send the returned `file_info` with
@@ -282,7 +283,7 @@ impl OfficialApi {
                 body["file_data"] = Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
             }
         }
-        decode(label, self.send_json(Method::POST, &path, label, body).await?)
+        self.send_json(Method::POST, &path, label, body).await
     }
 
     /// Recalls a message: within 2 minutes in groups and C2C; the bot must be an admin to recall others' messages.
@@ -312,7 +313,7 @@ impl OfficialApi {
     pub async fn create_dm(&self, recipient_id: &str, source_guild_id: &str) -> Result<DmSession> {
         let label = "POST /users/@me/dms";
         let body = json!({ "recipient_id": recipient_id, "source_guild_id": source_guild_id });
-        decode(label, self.send_json(Method::POST, "/users/@me/dms", label, body).await?)
+        self.send_json(Method::POST, "/users/@me/dms", label, body).await
     }
 
     /// Acknowledges a button interaction: `code` 0 success, 1 failure, 2 too frequent, 3 duplicate, 4 no
@@ -320,7 +321,7 @@ impl OfficialApi {
     pub async fn ack_interaction(&self, interaction_id: &str, code: u8) -> Result<()> {
         let path = format!("/interactions/{}", segment(interaction_id));
         let label = "PUT /interactions/{interaction_id}";
-        self.send_json(Method::PUT, &path, label, json!({ "code": code })).await.map(|_| ())
+        self.send_json::<IgnoredAny>(Method::PUT, &path, label, json!({ "code": code })).await.map(|_| ())
     }
 
     /// `GET /guilds/{guild_id}`.
@@ -399,21 +400,23 @@ impl OfficialApi {
     ) -> Result<()> {
         let path = format!("/guilds/{}/members/{}/roles/{}", segment(guild_id), segment(user_id), segment(role_id));
         let body = channel_id.map_or(json!({}), |c| json!({ "channel": { "id": c } }));
-        self.send_json(method, &path, endpoint, body).await.map(|_| ())
+        self.send_json::<IgnoredAny>(method, &path, endpoint, body).await.map(|_| ())
     }
 
     /// Mutes a guild member for `seconds` (0 lifts the mute).
     pub async fn mute_member(&self, guild_id: &str, user_id: &str, seconds: u64) -> Result<()> {
         let path = format!("/guilds/{}/members/{}/mute", segment(guild_id), segment(user_id));
         let body = json!({ "mute_seconds": seconds.to_string() });
-        self.send_json(Method::PATCH, &path, "PATCH /guilds/{guild_id}/members/{user_id}/mute", body).await.map(|_| ())
+        self.send_json::<IgnoredAny>(Method::PATCH, &path, "PATCH /guilds/{guild_id}/members/{user_id}/mute", body)
+            .await
+            .map(|_| ())
     }
 
     /// Mutes the whole guild for `seconds` (0 lifts the mute).
     pub async fn mute_guild(&self, guild_id: &str, seconds: u64) -> Result<()> {
         let path = format!("/guilds/{}/mute", segment(guild_id));
         let body = json!({ "mute_seconds": seconds.to_string() });
-        self.send_json(Method::PATCH, &path, "PATCH /guilds/{guild_id}/mute", body).await.map(|_| ())
+        self.send_json::<IgnoredAny>(Method::PATCH, &path, "PATCH /guilds/{guild_id}/mute", body).await.map(|_| ())
     }
 
     /// Removes a member from a guild.

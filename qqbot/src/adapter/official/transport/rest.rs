@@ -104,7 +104,7 @@ fn json_of(bytes: &[u8]) -> Value {
 }
 
 /// Decodes an answer into `T`; `label` names the endpoint in the error.
-pub(crate) fn decode<T: DeserializeOwned>(label: &str, v: Value) -> Result<T> {
+fn decode<T: DeserializeOwned>(label: &str, v: Value) -> Result<T> {
     T::deserialize(&v).map_err(|e| {
         Error::adapter(OfficialError::from_response(label, 200, None, None, format!("unexpected answer: {e}"), None))
     })
